@@ -1,0 +1,12 @@
+"""Who may manage people and departments: administrators only."""
+
+from .choices import OrgRole
+
+
+def can_manage_accounts(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_role(OrgRole.ADMIN))
+
+
+def can_list_users(user) -> bool:
+    """Anyone signed in may look people up (to assign owners and members)."""
+    return bool(user and user.is_authenticated and user.is_active)

@@ -1,0 +1,54 @@
+from ninja import Field, Schema
+
+
+class TokenIn(Schema):
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+    name: str = Field("api", max_length=100)
+
+
+class TokenOut(Schema):
+    token: str
+    prefix: str
+
+
+class DepartmentIn(Schema):
+    name: str = Field(max_length=100)
+    code: str = Field("", max_length=30)
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    code: str
+
+
+class UserIn(Schema):
+    username: str = Field(max_length=150)
+    password: str = Field(max_length=4096)
+    department: int | None = None
+    roles: list[str] = ["member"]
+    email: str = Field("", max_length=254)
+    display_name: str = Field("", max_length=100)
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    department: int | None
+    roles: list[str]
+    is_active: bool
+
+    @staticmethod
+    def resolve_department(obj) -> int | None:
+        return obj.department_id
+
+    @staticmethod
+    def resolve_roles(obj) -> list[str]:
+        return sorted(obj.role_set)
+
+    @staticmethod
+    def resolve_display_name(obj) -> str:
+        return str(obj)

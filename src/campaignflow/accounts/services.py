@@ -1,0 +1,156 @@
+"""Writes to accounts: departments, users and their roles, API tokens."""
+
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from campaignflow.audit.services import audit_record
+from campaignflow.core.errors import FieldError, Forbidden, ValidationFailed, field_error
+
+from . import permissions
+from .choices import OrgRole
+from .models import ApiToken, Department, User, UserRole, hash_token
+
+
+def _require_admin(actor) -> None:
+    if not permissions.can_manage_accounts(actor):
+        raise Forbidden(_("Only administrators may manage departments and users."))
+
+
+@transaction.atomic
+def department_create(*, actor, name: str, code: str = "") -> Department:
+    """Add a department."""
+    _require_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise field_error("name", _("This field is required."))
+    if len(name) > 100:
+        raise field_error("name", _("Ensure this value has at most %(max)d characters.") % {"max": 100})
+    code = slugify(code or name) or f"dept-{Department.objects.count() + 1}"
+    if Department.objects.filter(name=name).exists():
+        raise field_error("name", _("A department with this name already exists."))
+    if Department.objects.filter(code=code).exists():
+        raise field_error("code", _("A department with this code already exists."))
+    department = Department.objects.create(name=name, code=code[:30])
+    audit_record(actor=actor, verb="department.created", obj=department, after={"name": name, "code": code})
+    return department
+
+
+def _check_roles(roles: list[str]) -> list[str]:
+    valid = set(OrgRole.values)
+    bad = [role for role in roles if role not in valid]
+    if bad:
+        raise field_error(
+            "roles",
+            _("Unknown role “%(role)s”; choose from %(roles)s.")
+            % {"role": bad[0], "roles": ", ".join(OrgRole.values)},
+        )
+    return sorted(set(roles))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    department: Department | None = None,
+    roles: list[str] | None = None,
+    email: str = "",
+    display_name: str = "",
+) -> User:
+    """Add a user with org roles; the password must pass the configured validators."""
+    _require_admin(actor)
+    username = (username or "").strip()
+    if not username:
+        raise field_error("username", _("This field is required."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise field_error("username", _("A user with this username already exists."))
+    roles = _check_roles(list(roles or [OrgRole.MEMBER]))
+    user = User(username=username, email=email or "", department=department, display_name=display_name or "")
+    errors: list[FieldError] = []
+    try:
+        user.full_clean(exclude=["password"])
+    except DjangoValidationError as exc:
+        errors.extend(FieldError(name, m) for name, messages in exc.message_dict.items() for m in messages)
+    try:
+        password_validation.validate_password(password or "", user)
+    except DjangoValidationError as exc:
+        errors.extend(FieldError("password", m) for m in exc.messages)
+    if errors:
+        raise ValidationFailed(
+            _("Some fields are invalid: %(fields)s")
+            % {"fields": ", ".join(sorted({e.field for e in errors}))},
+            errors,
+        )
+    user.set_password(password)
+    user.save()
+    UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
+    audit_record(
+        actor=actor,
+        verb="user.created",
+        obj=user,
+        after={"username": username, "department": department.pk if department else None, "roles": roles},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, actor, user: User, roles: list[str]) -> User:
+    """Replace the user's org roles."""
+    _require_admin(actor)
+    roles = _check_roles(roles)
+    before = sorted(user.role_set)
+    UserRole.objects.filter(user=user).exclude(role__in=roles).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles if r not in before])
+    user._role_cache = None
+    audit_record(
+        actor=actor, verb="user.roles_changed", obj=user, before={"roles": before}, after={"roles": roles}
+    )
+    return user
+
+
+@transaction.atomic
+def token_issue(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
+    """Create a token for the user; returns the row and the raw value, which is never stored."""
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(
+        user=user, name=(name or "api")[:100], prefix=raw[3:11], key_hash=hash_token(raw)
+    )
+    audit_record(
+        actor=user, verb="token.issued", obj=token, after={"name": token.name, "prefix": token.prefix}
+    )
+    return token, raw
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if token.user_id != actor.pk and not permissions.can_manage_accounts(actor):
+        raise Forbidden(_("You may revoke only your own tokens."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, verb="token.revoked", obj=token)
+    return token
+
+
+def token_authenticate(raw: str) -> User | None:
+    """The active user a raw bearer token belongs to, or None. Records when it was last used."""
+    if not raw or len(raw) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Write last-used at most once a minute so busy clients don't turn every read into a write.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,222 @@
+"""Django settings for CampaignFlow, read from the environment (DESIGN §5).
+
+Every variable has an embedded default that works on a laptop: SQLite under ./var, Huey on SQLite,
+mail to the console. Production sets DATABASE_URL, REDIS_URL, CAMPAIGNFLOW_SECRET_KEY and the
+e-mail variables.
+"""
+
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from .env import env_bool, env_int, env_list, env_path, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+TESTING = "pytest" in sys.modules or env_bool("CAMPAIGNFLOW_TESTING", False)
+
+DATA_DIR = env_path("CAMPAIGNFLOW_DATA_DIR", Path.cwd() / "var")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("CAMPAIGNFLOW_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """The configured key; else, in debug or tests, a throwaway; else a key kept in the data dir.
+
+    A key generated once and stored with 0600 permissions lets `make run` work with no set-up
+    without any secret being written in the source.
+    """
+    configured = env_str("CAMPAIGNFLOW_SECRET_KEY")
+    if configured:
+        if len(configured) < 32:
+            raise ImproperlyConfigured("CAMPAIGNFLOW_SECRET_KEY must be at least 32 characters")
+        return configured
+    if DEBUG or TESTING:
+        return "insecure-development-key-" + "x" * 32
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("CAMPAIGNFLOW_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CAMPAIGNFLOW_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "huey.contrib.djhuey",
+    "campaignflow.core",
+    "campaignflow.accounts",
+    "campaignflow.audit",
+    "campaignflow.metrics",
+    "campaignflow.campaigns",
+    "campaignflow.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "campaignflow.config.urls"
+WSGI_APPLICATION = "campaignflow.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "campaignflow.web.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=env_int("CAMPAIGNFLOW_DB_CONN_MAX_AGE", 60)
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "campaignflow.sqlite3",
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy timeout
+                # instead of one failing with "database is locked" when it upgrades a read lock.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=30000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth ----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# --- i18n ----------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("CAMPAIGNFLOW_TIME_ZONE", "Asia/Shanghai")
+
+# --- static and media ------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- security --------------------------------------------------------------------------------
+SECURE_COOKIES = env_bool("CAMPAIGNFLOW_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CAMPAIGNFLOW_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+
+# --- e-mail --------------------------------------------------------------------------------
+EMAIL_HOST = env_str("CAMPAIGNFLOW_EMAIL_HOST")
+EMAIL_PORT = env_int("CAMPAIGNFLOW_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("CAMPAIGNFLOW_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("CAMPAIGNFLOW_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("CAMPAIGNFLOW_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("CAMPAIGNFLOW_EMAIL_FROM", "CampaignFlow <campaignflow@localhost>")
+if TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- background jobs (Huey) -------------------------------------------------------------------
+REDIS_URL = env_str("REDIS_URL")
+HUEY = {
+    "name": "campaignflow",
+    "immediate": TESTING or env_bool("CAMPAIGNFLOW_HUEY_IMMEDIATE", False),
+    "consumer": {"workers": env_int("CAMPAIGNFLOW_WORKERS", 2), "worker_type": "thread"},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "connection": {"filename": str(DATA_DIR / "huey.sqlite3")}}
+
+# --- caches -----------------------------------------------------------------------------------
+if REDIS_URL and not TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- logging ----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("CAMPAIGNFLOW_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+CAMPAIGNFLOW_APP_NAME = _("CampaignFlow")

@@ -1,0 +1,5 @@
+"""API routes for org-level channels."""
+
+from ninja import Router
+
+router = Router(tags=["channels"])
