@@ -43,7 +43,9 @@ def manager(marketing):
 
 @pytest.fixture
 def finance(db):
-    return UserFactory(username="finance", department=DepartmentFactory(name="Finance", code="finance"), roles=["finance"])
+    return UserFactory(
+        username="finance", department=DepartmentFactory(name="Finance", code="finance"), roles=["finance"]
+    )
 
 
 @pytest.fixture

@@ -74,15 +74,23 @@ class CampaignFactory(factory.django.DjangoModelFactory):
         CampaignMember.objects.get_or_create(campaign=self, user=self.owner, defaults={"role": "owner"})
 
 
-def ready_plan(campaign: Campaign, *, total: Decimal = Decimal("100000.00"), contingency_share: str = "0.10") -> Campaign:
+def ready_plan(
+    campaign: Campaign, *, total: Decimal = Decimal("100000.00"), contingency_share: str = "0.10"
+) -> Campaign:
     """Give a campaign one SMART goal, a budget with the given contingency share and one risk."""
     Goal.objects.create(
-        campaign=campaign, metric="revenue", name="Sales", target=Decimal("1000000"), unit="CNY",
+        campaign=campaign,
+        metric="revenue",
+        name="Sales",
+        target=Decimal("1000000"),
+        unit="CNY",
         deadline=campaign.end_date,
     )
     contingency = (total * Decimal(contingency_share)).quantize(Decimal("0.01"))
     BudgetLine.objects.create(campaign=campaign, category="promotion", amount=total - contingency)
     BudgetLine.objects.create(campaign=campaign, category="contingency", amount=contingency)
-    Risk.objects.create(campaign=campaign, description="Rain cancels the pop-up", response="Livestream instead")
+    Risk.objects.create(
+        campaign=campaign, description="Rain cancels the pop-up", response="Livestream instead"
+    )
     Milestone.objects.create(campaign=campaign, name="Launch", date=campaign.start_date)
     return campaign

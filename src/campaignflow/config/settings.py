@@ -5,8 +5,12 @@ mail to the console. Production sets DATABASE_URL, REDIS_URL, CAMPAIGNFLOW_SECRE
 e-mail variables.
 """
 
+import atexit
+import os
 import secrets
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -18,7 +22,11 @@ from .env import env_bool, env_int, env_list, env_path, env_str
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or env_bool("CAMPAIGNFLOW_TESTING", False)
 
-DATA_DIR = env_path("CAMPAIGNFLOW_DATA_DIR", Path.cwd() / "var")
+# Each test run gets its own data dir, so parallel runs never share a SQLite file or uploads.
+_DEFAULT_DATA_DIR = Path(tempfile.mkdtemp(prefix="campaignflow-test-")) if TESTING else Path.cwd() / "var"
+DATA_DIR = env_path("CAMPAIGNFLOW_DATA_DIR", _DEFAULT_DATA_DIR)
+if TESTING and "CAMPAIGNFLOW_DATA_DIR" not in os.environ:
+    atexit.register(shutil.rmtree, _DEFAULT_DATA_DIR, True)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("CAMPAIGNFLOW_DEBUG", False)
@@ -124,6 +132,8 @@ else:
                     "PRAGMA busy_timeout=30000;"
                 ),
             },
+            # A file, not shared-cache memory, so tests with threads see real SQLite locking.
+            "TEST": {"NAME": str(DATA_DIR / "test-campaignflow.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
