@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 
 from campaignflow.core.errors import ApplicationError, field_error
 
@@ -27,13 +27,16 @@ def issue_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token. Wrong credentials: 401, no hint why."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {
-            "detail": _("Invalid username or password."),
-            "code": "invalid_credentials",
-            "errors": [],
-        }
+        return Status(
+            401,
+            {
+                "detail": _("Invalid username or password."),
+                "code": "invalid_credentials",
+                "errors": [],
+            },
+        )
     token, raw = services.token_issue(user=user, name=payload.name)
-    return 200, {"token": raw, "prefix": token.prefix}
+    return Status(200, {"token": raw, "prefix": token.prefix})
 
 
 @router.get("/me", response=UserOut)
@@ -48,7 +51,7 @@ def list_departments(request):
 
 @router.post("/departments", response={201: DepartmentOut})
 def create_department(request, payload: DepartmentIn):
-    return 201, services.department_create(actor=request.user, name=payload.name, code=payload.code)
+    return Status(201, services.department_create(actor=request.user, name=payload.name, code=payload.code))
 
 
 def _users():
@@ -83,4 +86,4 @@ def create_user(request, payload: UserIn):
         email=payload.email,
         display_name=payload.display_name,
     )
-    return 201, user
+    return Status(201, user)

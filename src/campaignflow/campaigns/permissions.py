@@ -124,3 +124,25 @@ def can_manage_members(user, campaign: Campaign) -> bool:
 
 def can_view_audit(user, campaign: Campaign) -> bool:
     return can_view(user, campaign)
+
+
+def allowed_actions(user, campaign: Campaign) -> list[str]:
+    """Lifecycle actions (table keys) this user may attempt in the campaign's current state.
+
+    Guards owned by other apps (readiness checklist, close-out documents) are not evaluated here;
+    the action itself reports them with a 409.
+    """
+    from campaignflow.accounts.models import Organization
+
+    from . import lifecycle
+
+    levels = list(Organization.current().approval_levels or [])
+    result = []
+    for action in lifecycle.allowed_actions(campaign.status):
+        if action in ("approve", "reject"):
+            allowed = can_decide(user, campaign, levels)
+        else:
+            allowed = lifecycle.TRANSITIONS[action].permission(user, campaign)
+        if allowed:
+            result.append(action)
+    return result

@@ -230,7 +230,12 @@ def campaign_create(
                 % {"key": template, "keys": ", ".join(scenarios.TEMPLATE_KEYS)},
             )
         if start_date and not end_date:
-            end_date = start_date + dt.timedelta(days=data["duration_days"] - 1)
+            try:
+                end_date = start_date + dt.timedelta(days=data["duration_days"] - 1)
+                # the earliest template milestone is a few weeks before the start
+                start_date - dt.timedelta(days=60)  # noqa: B018
+            except OverflowError:
+                raise field_error("start_date", _("The start date is out of range."))
     if budget_total is not None and Decimal(budget_total) < 0:
         raise field_error("budget_total", _("The budget must not be negative."))
     unknown = set(plan_fields) - set(PLAN_FIELDS)
@@ -269,6 +274,8 @@ def campaign_update(*, campaign: Campaign, actor, data: dict) -> Campaign:
     unknown = set(data) - set(PLAN_FIELDS)
     if unknown:
         raise field_error(sorted(unknown)[0], _("This field cannot be changed here."))
+    if not data:
+        return campaign
     before = snapshot(campaign, list(data))
     for key, value in data.items():
         setattr(campaign, key, value.strip() if isinstance(value, str) else value)

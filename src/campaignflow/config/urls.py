@@ -1,11 +1,20 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 
 from .api import api
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown /api/ paths answer in the API's JSON error shape, not Django's HTML page."""
+    return JsonResponse({"detail": _("Not found."), "code": "not_found", "errors": []}, status=404)
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("campaignflow.accounts.urls")),
     path("campaigns/", include("campaignflow.campaigns.urls")),
