@@ -58,3 +58,11 @@ def test_only_admins_create_users_and_weak_passwords_are_refused(admin_user, pla
     )
     assert user.role_set == {"department_head", "member"}
     assert user.check_password("Long-enough-2026")
+
+
+def test_the_admin_role_opens_the_django_admin(admin_user, planner):
+    user = services.user_create(actor=admin_user, username="ops", password="Long-enough-2026", roles=["admin"])
+    assert (user.is_staff, user.is_superuser) == (True, True)
+    services.user_set_roles(actor=admin_user, user=user, roles=["member"])
+    user.refresh_from_db()
+    assert (user.is_staff, user.is_superuser, user.role_set) == (False, False, {"member"})

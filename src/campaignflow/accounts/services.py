@@ -89,6 +89,8 @@ def user_create(
             errors,
         )
     user.set_password(password)
+    # The admin role is the Django admin's superuser: "Django admin for everything".
+    user.is_staff = user.is_superuser = OrgRole.ADMIN in roles
     user.save()
     UserRole.objects.bulk_create([UserRole(user=user, role=role) for role in roles])
     audit_record(

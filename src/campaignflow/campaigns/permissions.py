@@ -126,7 +126,7 @@ def can_view_audit(user, campaign: Campaign) -> bool:
     return can_view(user, campaign)
 
 
-def allowed_actions(user, campaign: Campaign) -> list[str]:
+def allowed_actions(user, campaign: Campaign, levels: list[str] | None = None) -> list[str]:
     """Lifecycle actions (table keys) this user may attempt in the campaign's current state.
 
     Guards owned by other apps (readiness checklist, close-out documents) are not evaluated here;
@@ -136,7 +136,8 @@ def allowed_actions(user, campaign: Campaign) -> list[str]:
 
     from . import lifecycle
 
-    levels = list(Organization.current().approval_levels or [])
+    if levels is None:
+        levels = list(Organization.current().approval_levels or [])
     result = []
     for action in lifecycle.allowed_actions(campaign.status):
         if action in ("approve", "reject"):

@@ -233,7 +233,7 @@ def campaign_create(
             try:
                 end_date = start_date + dt.timedelta(days=data["duration_days"] - 1)
                 # the earliest template milestone is a few weeks before the start
-                start_date - dt.timedelta(days=60)  # noqa: B018
+                start_date - dt.timedelta(days=60)
             except OverflowError:
                 raise field_error("start_date", _("The start date is out of range."))
     if budget_total is not None and Decimal(budget_total) < 0:

@@ -1,5 +1,10 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "web"
-urlpatterns = [path("", TemplateView.as_view(template_name="web/dashboard.html"), name="dashboard")]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("approvals/", views.approval_inbox, name="approvals"),
+    path("approvals/<int:pk>/<slug:decision>/", views.approval_decide, name="approval_decide"),
+]

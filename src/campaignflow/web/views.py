@@ -1,0 +1,117 @@
+"""Cross-campaign pages: the dashboard and the approval inbox (with inline decisions)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaignflow.campaigns import permissions, selectors, services
+from campaignflow.campaigns.choices import STAGE_OF_STATUS, CampaignStatus, Stage
+from campaignflow.campaigns.forms import CommentForm
+from campaignflow.campaigns.views import level_label
+
+from .context_processors import current_organization
+from .errors import call_service, web_view
+
+DASHBOARD_ROWS = 10
+DECISIONS = ("approve", "reject")
+
+
+def _stage_counts(user) -> list[dict]:
+    """How many visible campaigns are in each stage, and in each status of it."""
+    counts = dict(
+        permissions.visible_campaigns(user).order_by().values_list("status").annotate(n=Count("pk"))
+    )
+    stages = []
+    for stage in Stage:
+        statuses = [
+            {"status": status, "label": status.label, "count": counts.get(status.value, 0)}
+            for status in CampaignStatus
+            if STAGE_OF_STATUS[status] == stage
+        ]
+        stages.append(
+            {
+                "stage": stage,
+                "label": stage.label,
+                "count": sum(item["count"] for item in statuses),
+                "statuses": statuses,
+            }
+        )
+    return stages
+
+
+def _inbox_row(campaign, levels: list[str], *, level: int | None = None, form=None, error=None) -> dict:
+    """One inbox row: the campaign, its level's label and the comment form of its decision."""
+    return {
+        "campaign": campaign,
+        "level": level_label(levels, level if level is not None else campaign.approval_level),
+        "form": form or CommentForm(prefix=f"c{campaign.pk}"),
+        "error": error,
+    }
+
+
+def _inbox_rows(campaigns, levels: list[str], failed: dict | None = None) -> list[dict]:
+    failed = failed or {}
+    return [_inbox_row(c, levels, **failed.get(c.pk, {})) for c in campaigns]
+
+
+@web_view
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """My campaigns, what waits for my approval, and the portfolio by stage."""
+    levels = list(current_organization(request).approval_levels or [])
+    mine = selectors.campaign_list(user=request.user, mine=True)
+    waiting = _inbox_rows(selectors.approval_inbox(user=request.user), levels)
+    context = {
+        "my_campaigns": list(mine[:DASHBOARD_ROWS]),
+        "my_campaigns_more": mine.count() > DASHBOARD_ROWS,
+        "waiting": waiting,
+        "approvals_waiting": len(waiting),
+        "stages": _stage_counts(request.user),
+    }
+    return render(request, "web/dashboard.html", context)
+
+
+@web_view
+def approval_inbox(request: HttpRequest) -> HttpResponse:
+    """Plans waiting for a level this user decides, oldest submission first."""
+    levels = list(current_organization(request).approval_levels or [])
+    rows = _inbox_rows(selectors.approval_inbox(user=request.user), levels)
+    return render(request, "web/approvals.html", {"rows": rows, "approvals_waiting": len(rows)})
+
+
+@require_POST
+@web_view
+def approval_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """Approve or reject from the inbox; htmx swaps the row with the outcome or the error."""
+    if decision not in DECISIONS:
+        raise Http404
+    campaign = selectors.campaign_get(user=request.user, pk=pk)
+    levels = list(current_organization(request).approval_levels or [])
+    level = campaign.approval_level
+    form = CommentForm(request.POST, prefix=f"c{campaign.pk}")
+    outcome = call_service(
+        services.campaign_transition,
+        form=form,
+        campaign=campaign,
+        actor=request.user,
+        action=decision,
+        **form.service_data(),
+    )
+    if outcome.ok:
+        campaign = outcome.value
+        if not request.htmx:
+            messages.success(request, _("Decision recorded for “%(name)s”.") % {"name": campaign.name})
+            return redirect("web:approvals")
+    failed = {campaign.pk: {"form": form, "error": outcome.error}} if not outcome.ok else {}
+    if not request.htmx:
+        rows = _inbox_rows(selectors.approval_inbox(user=request.user), levels, failed)
+        return render(request, "web/approvals.html", {"rows": rows}, status=outcome.status)
+    context = {
+        "row": _inbox_row(campaign, levels, level=level, **failed.get(campaign.pk, {})),
+        "decided": decision if outcome.ok else None,
+    }
+    return render(request, "web/partials/approval_row_response.html", context, status=outcome.status)
