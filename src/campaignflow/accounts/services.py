@@ -111,6 +111,8 @@ def user_set_roles(*, actor, user: User, roles: list[str]) -> User:
     UserRole.objects.filter(user=user).exclude(role__in=roles).delete()
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles if r not in before])
     user._role_cache = None
+    user.is_staff = user.is_superuser = OrgRole.ADMIN in roles
+    user.save(update_fields=["is_staff", "is_superuser"])
     audit_record(
         actor=actor, verb="user.roles_changed", obj=user, before={"roles": before}, after={"roles": roles}
     )

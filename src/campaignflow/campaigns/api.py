@@ -133,7 +133,9 @@ def _resolve(data: dict, campaign: Campaign) -> dict:
 
 
 def _detail(request, campaign: Campaign) -> Campaign:
-    campaign.allowed_actions = [a.replace("_", "-") for a in permissions.allowed_actions(request.user, campaign)]
+    campaign.allowed_actions = [
+        a.replace("_", "-") for a in permissions.allowed_actions(request.user, campaign)
+    ]
     return campaign
 
 
