@@ -61,7 +61,9 @@ def test_only_admins_create_users_and_weak_passwords_are_refused(admin_user, pla
 
 
 def test_the_admin_role_opens_the_django_admin(admin_user, planner):
-    user = services.user_create(actor=admin_user, username="ops", password="Long-enough-2026", roles=["admin"])
+    user = services.user_create(
+        actor=admin_user, username="ops", password="Long-enough-2026", roles=["admin"]
+    )
     assert (user.is_staff, user.is_superuser) == (True, True)
     services.user_set_roles(actor=admin_user, user=user, roles=["member"])
     user.refresh_from_db()
