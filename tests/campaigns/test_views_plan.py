@@ -60,7 +60,7 @@ def test_it_lays_the_plan_out_like_table_1(client, planner, campaign):
     for heading in (
         "Campaign name",
         "Campaign number",
-        "Planner",
+        "Plan owner",
         "Planning date",
         "Background and objectives",
         "Target audience",

@@ -210,3 +210,20 @@ def test_it_never_lets_a_post_through_without_sign_in(campaign):
     campaign.refresh_from_db()
     assert campaign.status == "draft"
     assert services.plan_problems(campaign)[0] == []
+
+
+def test_pages_are_fully_translated_into_both_chinese_scripts(client, planner, campaign):
+    """Every catalog entry is translated, and a page comes out in the requested script."""
+    from pathlib import Path
+
+    import campaignflow
+
+    locale = Path(campaignflow.__file__).parent / "locale"
+    for language in ("zh_Hans", "zh_Hant"):
+        po = (locale / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+        assert "#, fuzzy" not in po
+        assert '\nmsgstr ""\n\n' not in po.split("\n\n", 1)[1] + "\n\n"
+    client.force_login(planner)
+    simplified = client.get(f"/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    traditional = client.get(f"/campaigns/{campaign.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "策划负责人" in simplified and "策劃負責人" in traditional

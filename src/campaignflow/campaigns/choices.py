@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CampaignStatus(models.TextChoices):
@@ -78,8 +79,8 @@ class RiskCategory(models.TextChoices):
 
 
 class Decision(models.TextChoices):
-    APPROVE = "approve", _("Approved")
-    REJECT = "reject", _("Rejected")
+    APPROVE = "approve", pgettext_lazy("approval decision", "Approved")
+    REJECT = "reject", pgettext_lazy("approval decision", "Rejected")
 
 
 class Gender(models.TextChoices):

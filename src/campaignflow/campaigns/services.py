@@ -344,11 +344,12 @@ def _check_item(instance: models.Model, campaign: Campaign) -> None:
         elif siblings.filter(category=instance.category, channel_id=instance.channel_id).exists():
             raise field_error(
                 "category",
-                _("There is already a “%(category)s” line%(channel)s; change that line instead.")
-                % {
-                    "category": instance.get_category_display(),
-                    "channel": (" " + _("for this channel")) if instance.channel_id else "",
-                },
+                (
+                    _("There is already a “%(category)s” line for this channel; change that line instead.")
+                    if instance.channel_id
+                    else _("There is already a “%(category)s” line; change that line instead.")
+                )
+                % {"category": instance.get_category_display()},
             )
     if (
         isinstance(instance, Persona)
