@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -384,6 +385,17 @@ REVISION_NOTE = (
 )
 
 
+# Later apps add their part of the demo here: each hook is called before every lifecycle action
+# as hook(campaign=, action=, users=) so that the campaign meets that step's guards (tasks before
+# launch, close-out documents before archive) and carries that stage's data.
+BEFORE_ACTION: list[Callable[..., None]] = []
+
+
+def register_before_action(hook: Callable[..., None]) -> None:
+    if hook not in BEFORE_ACTION:
+        BEFORE_ACTION.append(hook)
+
+
 @dataclass
 class DemoResult:
     created: bool
@@ -574,6 +586,8 @@ def _move(
             if action == "revise":
                 _revise(campaign, users[username], channels)
             else:
+                for hook in BEFORE_ACTION:
+                    hook(campaign=campaign, action=action, users=users)
                 services.campaign_transition(
                     campaign=campaign, actor=users[username], action=action, comment=comment
                 )

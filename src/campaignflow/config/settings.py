@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "campaignflow.audit",
     "campaignflow.metrics",
     "campaignflow.campaigns",
+    "campaignflow.execution",
+    "campaignflow.notifications",
     "campaignflow.web",
 ]
 

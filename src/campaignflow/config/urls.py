@@ -18,5 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("campaignflow.accounts.urls")),
     path("campaigns/", include("campaignflow.campaigns.urls")),
+    path("execution/", include("campaignflow.execution.urls")),
+    path("notifications/", include("campaignflow.notifications.urls")),
     path("", include("campaignflow.web.urls")),
 ]

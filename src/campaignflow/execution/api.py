@@ -1,0 +1,5 @@
+"""API routes of the execution app."""
+
+from ninja import Router
+
+router = Router(tags=["execution"])
