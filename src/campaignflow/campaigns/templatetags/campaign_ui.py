@@ -136,3 +136,11 @@ def problem_anchor(field_name: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("campaigns/_tabs.html", takes_context=True)
+def campaign_tabs(context, campaign, active: str = "plan"):
+    """The tab bar on every page of a campaign; apps register tabs in campaigns.navigation."""
+    from campaignflow.campaigns.navigation import tabs_for
+
+    return {"tabs": tabs_for(context["request"].user, campaign), "active": active}
