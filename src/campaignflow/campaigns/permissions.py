@@ -147,3 +147,25 @@ def allowed_actions(user, campaign: Campaign, levels: list[str] | None = None) -
         if allowed:
             result.append(action)
     return result
+
+
+def approvers_for_level(campaign: Campaign, level: int, levels: list[str] | None = None):
+    """The active users who decide the given 1-based approval level of this campaign.
+
+    A department-head level is decided by the heads of the campaign's department; any other level
+    by every holder of that org role. Mirrors `approver_levels`, read the other way round.
+    """
+    from campaignflow.accounts.models import Organization, User
+
+    if levels is None:
+        levels = list(Organization.current().approval_levels or [])
+    if not 0 < level <= len(levels):
+        return User.objects.none()
+    role = levels[level - 1]
+    holders = Q(roles__role=role)
+    if role == OrgRole.ADMIN:
+        holders |= Q(is_superuser=True)
+    users = User.objects.filter(holders, is_active=True)
+    if role == OrgRole.DEPARTMENT_HEAD:
+        users = users.filter(department_id=campaign.department_id)
+    return users.distinct().order_by("pk")

@@ -237,3 +237,7 @@ LOGGING = {
 }
 
 CAMPAIGNFLOW_APP_NAME = _("CampaignFlow")
+CAMPAIGNFLOW_BASE_URL = env_str("CAMPAIGNFLOW_BASE_URL", "http://127.0.0.1:8000").rstrip("/")  # for links
+CAMPAIGNFLOW_MAX_IMPORT_BYTES = env_int(
+    "CAMPAIGNFLOW_MAX_IMPORT_BYTES", 200_000_000
+)  # metrics imports this big or bigger are refused (413)
