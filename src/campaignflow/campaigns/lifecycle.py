@@ -63,6 +63,17 @@ def register_guard(action: str, guard: Callable) -> None:
         GUARDS[action].append(guard)
 
 
+# Called inside the approving transaction once a campaign is registered, as fn(campaign=, actor=):
+# the execution app freezes the baseline of tasks planned before approval.
+ON_REGISTERED: list[Callable] = []
+
+
+def register_on_registered(hook: Callable) -> None:
+    """Let another app act, in the same transaction, when a plan's final approval registers it."""
+    if hook not in ON_REGISTERED:
+        ON_REGISTERED.append(hook)
+
+
 def allowed_actions(status: str) -> list[str]:
     """Actions whose source states include `status`, in table order."""
     return [action for action, t in TRANSITIONS.items() if status in t.sources]

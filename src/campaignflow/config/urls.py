@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("campaignflow.accounts.urls")),
     path("campaigns/", include("campaignflow.campaigns.urls")),
     path("execution/", include("campaignflow.execution.urls")),
+    path("metrics/", include("campaignflow.metrics.urls")),
     path("notifications/", include("campaignflow.notifications.urls")),
     path("", include("campaignflow.web.urls")),
 ]
