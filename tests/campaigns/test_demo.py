@@ -62,7 +62,7 @@ def test_each_campaign_reaches_its_state_through_the_lifecycle(loaded):
         "小红书茶生活种草计划": ("in_review", 2, 1),
         "城市茶空间会员沙龙": ("approved", 0, 1),
         "2026年双12年终盛典": ("preparing", 0, 1),
-        "2026年秋季新品上市：桂花乌龙": ("live", 0, 1),
+        "2026年秋季新品上市：桂花乌龙": ("live", 0, 2),  # revision 2: its approved date change
         "品牌焕新计划": ("optimizing", 0, 1),
         "2026年秋季城市线下快闪店": ("closing", 0, 1),
         "2026年618年中大促": ("archived", 0, 1),

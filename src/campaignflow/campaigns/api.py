@@ -22,7 +22,7 @@ from campaignflow.audit.selectors import audit_for_campaign
 from campaignflow.core.errors import Forbidden, NotFound, field_error
 from campaignflow.metrics.models import Channel
 
-from . import lifecycle, permissions, scenarios, selectors, services
+from . import changes, lifecycle, permissions, readiness, scenarios, selectors, services
 from .models import (
     BudgetLine,
     Campaign,
@@ -48,6 +48,10 @@ from .schemas import (
     CampaignIn,
     CampaignOut,
     CampaignPatch,
+    ChangeRequestDetailOut,
+    ChangeRequestIn,
+    ChangeRequestOut,
+    ChangeRequestPatch,
     GoalIn,
     GoalOut,
     GoalPatch,
@@ -61,6 +65,10 @@ from .schemas import (
     PersonaOut,
     PersonaPatch,
     PlanCheckOut,
+    PlanSnapshotOut,
+    ReadinessIn,
+    ReadinessItemOut,
+    ReadinessOut,
     RegistrationOut,
     RiskIn,
     RiskOut,
@@ -419,3 +427,122 @@ def _template_out(data: dict) -> dict:
 def list_templates(request):
     """The scenario templates a campaign may start from, in the request's language."""
     return [_template_out(data) for data in scenarios.load_all().values()]
+
+
+# --- change requests (campaigns.changes) ------------------------------------------------------------
+
+CHANGE_TAG = ["change-requests"]
+
+
+def _change_request(request, change_request_id: int):
+    if change_request_id > MAX_ID:
+        raise NotFound(_("Change request not found."))
+    return changes.change_request_get(user=request.user, pk=change_request_id)
+
+
+def _change_detail(request, change_request):
+    change_request.current = changes.current_values(change_request.campaign, change_request.kind)
+    change_request.approvals_list = list(changes.change_approvals(change_request=change_request))
+    change_request.allowed_actions = changes.allowed_change_actions(request.user, change_request)
+    return change_request
+
+
+@router.get(f"{CAMPAIGN}/change-requests", response=list[ChangeRequestOut], tags=CHANGE_TAG)
+def list_change_requests(request, campaign_id: int):
+    """The campaign's change requests, newest first."""
+    campaign = _campaign(request, campaign_id)
+    return changes.change_requests_for(campaign=campaign).select_related("campaign")
+
+
+@router.post(f"{CAMPAIGN}/change-requests", response={201: ChangeRequestDetailOut}, tags=CHANGE_TAG)
+def create_change_request(request, campaign_id: int, payload: ChangeRequestIn):
+    """Draft a change to an approved plan (409 in draft, in review, archived or cancelled)."""
+    campaign = _campaign(request, campaign_id)
+    change_request = changes.change_request_create(
+        campaign=campaign,
+        actor=request.user,
+        kind=payload.kind.value,
+        reason=payload.reason,
+        impact=payload.impact,
+        proposed=payload.proposed,
+    )
+    return _change_detail(request, change_request)
+
+
+@router.get("/change-requests/{int:change_request_id}", response=ChangeRequestDetailOut, tags=CHANGE_TAG)
+def get_change_request(request, change_request_id: int):
+    return _change_detail(request, _change_request(request, change_request_id))
+
+
+@router.patch("/change-requests/{int:change_request_id}", response=ChangeRequestDetailOut, tags=CHANGE_TAG)
+def update_change_request(request, change_request_id: int, payload: ChangeRequestPatch):
+    """Rewrite a draft's reason, impact or proposed values."""
+    change_request = changes.change_request_update(
+        change_request=_change_request(request, change_request_id),
+        actor=request.user,
+        data=payload.dict(exclude_unset=True),
+    )
+    return _change_detail(request, change_request)
+
+
+def _change_action_route(action: str) -> None:
+    @router.post(
+        f"/change-requests/{{int:change_request_id}}/{action}",
+        response=ChangeRequestDetailOut,
+        operation_id=f"change_request_{action}",
+        summary=f"Change request action: {action}",
+        tags=CHANGE_TAG,
+    )
+    def change_action(request, change_request_id: int, payload: TransitionIn = None):
+        """409 from the wrong state, 403 when the user may not, 422 for a rejection without comment."""
+        change_request = changes.change_request_transition(
+            change_request=_change_request(request, change_request_id),
+            actor=request.user,
+            action=action,
+            comment=payload.comment if payload is not None else "",
+        )
+        return _change_detail(request, change_request)
+
+
+for _change_action_name in changes.CHANGE_TRANSITIONS:
+    _change_action_route(_change_action_name)
+
+
+@router.get(f"{CAMPAIGN}/plan-snapshots", response=list[PlanSnapshotOut], tags=CHANGE_TAG)
+def list_plan_snapshots(request, campaign_id: int):
+    """The baselines changes replaced: the plan as it stood at each earlier revision."""
+    return changes.plan_snapshots(campaign=_campaign(request, campaign_id))
+
+
+# --- the readiness checklist (campaigns.readiness) -----------------------------------------------------
+
+
+def _readiness_out(campaign, rows) -> dict:
+    return {
+        "campaign": campaign.pk,
+        "ready": not any(row.state == "open" for row in rows),
+        "missing": [row.missing() for row in rows if row.state == "open"],
+        "items": rows,
+    }
+
+
+@router.get(f"{CAMPAIGN}/readiness", response=ReadinessOut, tags=["readiness"])
+def get_readiness(request, campaign_id: int):
+    """The pre-launch checklist; `launch` answers 409 with `missing` while anything is open."""
+    campaign = _campaign(request, campaign_id)
+    return _readiness_out(campaign, readiness.evaluate(campaign))
+
+
+@router.post(f"{CAMPAIGN}/readiness/{{key}}", response=ReadinessItemOut, tags=["readiness"])
+def set_readiness_item(request, campaign_id: int, key: str, payload: ReadinessIn):
+    """Tick a manual item, waive any item (owner only, with a reason), or write a note."""
+    campaign = _campaign(request, campaign_id)
+    return readiness.readiness_set(
+        campaign=campaign,
+        actor=request.user,
+        key=key,
+        checked=payload.checked,
+        waived=payload.waived,
+        reason=payload.reason,
+        note=payload.note,
+    )

@@ -290,9 +290,16 @@ class Risk(models.Model):
 
 
 class Approval(models.Model):
-    """One decision on one revision at one level. Immutable once written."""
+    """One decision on one revision at one level. Immutable once written.
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="approvals")
+    It decides either the plan of `campaign` or one `change_request` (never both), so
+    `campaign.approvals` stays the plan's own approval record and a change request's decisions
+    are `change_request.approvals`.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="approvals"
+    )
     revision = models.PositiveIntegerField(_("revision"))
     level = models.PositiveSmallIntegerField(_("level"))
     role = models.CharField(_("approver role"), max_length=20)
@@ -300,14 +307,32 @@ class Approval(models.Model):
     actor = models.ForeignKey(USER, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+")
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     at = models.DateTimeField(_("time"), default=timezone.now)
+    # Set (and `campaign` left empty) when the decision is on a change request rather than on the
+    # plan itself: one approval chain and one immutable record for both (see campaigns.changes).
+    change_request = models.ForeignKey(
+        "campaigns.ChangeRequest",
+        verbose_name=_("change request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approvals",
+    )
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(campaign__isnull=False, change_request__isnull=True)
+                | models.Q(campaign__isnull=True, change_request__isnull=False),
+                name="approval_decides_a_plan_or_a_change",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.campaign} r{self.revision} L{self.level} {self.decision}"
+        subject = self.campaign if self.change_request_id is None else self.change_request
+        return f"{subject} r{self.revision} L{self.level} {self.decision}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -352,3 +377,129 @@ class RegistrationRecord(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+# --- stage 2: change requests, plan baselines and the readiness checklist -----------------------
+# Their choices live beside the models so this block stays self-contained; see campaigns.changes
+# and campaigns.readiness for the rules.
+
+
+class ChangeKind(models.TextChoices):
+    """What a change request changes (DESIGN §4: scope, budget, dates, goals)."""
+
+    SCOPE = "scope", _("Scope")
+    BUDGET = "budget", _("Budget")
+    DATES = "dates", _("Dates")
+    GOALS = "goals", _("Goals")
+
+
+class ChangeStatus(models.TextChoices):
+    """Where a change request is. Transitions live in changes.CHANGE_TRANSITIONS."""
+
+    DRAFT = "draft", _("Draft")  # the requester is still writing it
+    IN_REVIEW = "in_review", _("In review")  # waiting for the approver of `approval_level`
+    APPROVED = "approved", _("Approved")  # every level approved (briefly, before it is applied)
+    REJECTED = "rejected", _("Rejected")  # an approver said no, with a comment
+    APPLIED = "applied", _("Applied")  # the plan was changed and its revision bumped
+    WITHDRAWN = "withdrawn", _("Withdrawn")  # the requester took it back
+
+
+class ChangeRequest(models.Model):
+    """A request to change an approved plan's scope, budget, dates or goals (scope change control).
+
+    `proposed` holds the new values as JSON validated per kind by changes.proposal_clean;
+    `before` the values it replaced, written when it was applied.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(_("kind"), max_length=10, choices=ChangeKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT, db_index=True
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    impact = models.TextField(_("impact"), blank=True, max_length=2000)
+    proposed = models.JSONField(_("proposed values"), default=dict)
+    before = models.JSONField(_("values before the change"), null=True, blank=True)
+    # The approval level awaiting a decision while in review (1-based); 0 otherwise.
+    approval_level = models.PositiveSmallIntegerField(_("approval level"), default=0)
+    revision = models.PositiveIntegerField(_("plan revision"))  # the revision it asks to change
+    applied_revision = models.PositiveIntegerField(_("applied as revision"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()}"
+
+
+class PlanSnapshot(models.Model):
+    """The plan as it stood at one revision (fields, goals, budget lines, milestones), kept as the
+    baseline a change replaced so the current plan can be compared with it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="plan_snapshots")
+    revision = models.PositiveIntegerField(_("revision"))
+    data = models.JSONField(_("plan"))
+    change_request = models.ForeignKey(
+        ChangeRequest,
+        verbose_name=_("replaced by change request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "revision"], name="unique_plan_snapshot_revision")
+        ]
+        verbose_name = _("plan baseline")
+        verbose_name_plural = _("plan baselines")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} r{self.revision}"
+
+
+class ReadinessItem(models.Model):
+    """A person's tick or the owner's waiver on one item of the pre-launch checklist (seed 004).
+
+    Items checked automatically from the plan have a row only when waived or annotated.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="readiness_items")
+    key = models.CharField(_("item"), max_length=40)
+    checked_by = models.ForeignKey(
+        USER, verbose_name=_("checked by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    waived = models.BooleanField(_("waived"), default=False)
+    waiver_reason = models.TextField(_("waiver reason"), blank=True, max_length=1000)
+    waived_by = models.ForeignKey(
+        USER, verbose_name=_("waived by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    waived_at = models.DateTimeField(_("waived at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=1000)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "key"], name="unique_readiness_item")]
+        verbose_name = _("readiness item")
+        verbose_name_plural = _("readiness items")
+
+    def __str__(self) -> str:
+        from .readiness import item_label
+
+        return item_label(self.key)

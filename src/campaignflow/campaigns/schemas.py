@@ -28,6 +28,7 @@ from .choices import (
     RiskCategory,
     RiskStatus,
 )
+from .models import ChangeKind
 
 # The largest primary key SQLite and PostgreSQL bigint can hold; a bigger id is bad input, not a
 # database overflow (500).
@@ -610,3 +611,173 @@ class TemplateOut(Schema):
     goals: list[TemplateGoalOut]
     milestones: list[TemplateMilestoneOut]
     risks: list[TemplateRiskOut]
+
+
+# --- change requests and plan baselines (campaigns.changes) ------------------------------------------
+
+
+class ChangeRequestIn(InputSchema):
+    """`proposed` by kind — dates: {start_date, end_date, milestones?: [{id, date}]}; scope: any of
+    {theme, format, background, core_message, target_audience}; budget: {lines: [{id, amount?,
+    note?} | {id, remove: true} | {category, channel?, label?, amount, note?}]}; goals: {goals:
+    [{id, metric?, name?, baseline?, target?, unit?, direction?, deadline?} | {id, remove: true} |
+    {metric, target, deadline, name?, baseline?, unit?, direction?}]}."""
+
+    kind: ChangeKind
+    reason: str = Field(max_length=2000)
+    impact: str = Field("", max_length=2000)
+    proposed: dict | list
+
+
+class ChangeRequestPatch(InputSchema):
+    reason: str = Field(None, max_length=2000)
+    impact: str = Field(None, max_length=2000)
+    proposed: dict | list = None
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    campaign: int
+    campaign_name: str
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    reason: str
+    impact: str
+    proposed: dict
+    before: dict | None
+    approval_level: int
+    revision: int
+    applied_revision: int | None
+    created_by: int
+    created_by_name: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    applied_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_campaign(obj) -> int:
+        return obj.campaign_id
+
+    @staticmethod
+    def resolve_campaign_name(obj) -> str:
+        return obj.campaign.name
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_created_by(obj) -> int:
+        return obj.created_by_id
+
+    @staticmethod
+    def resolve_created_by_name(obj) -> str:
+        return str(obj.created_by)
+
+
+class ChangeRequestDetailOut(ChangeRequestOut):
+    """One change request with the plan's current values of what it changes, its decisions and
+    the actions the current user may take now."""
+
+    current: dict
+    approvals: list[ApprovalOut]
+    allowed_actions: list[str]
+
+    @staticmethod
+    def resolve_approvals(obj) -> list:
+        return obj.approvals_list
+
+
+class PlanSnapshotOut(Schema):
+    id: int
+    revision: int
+    change_request: int | None
+    created_at: dt.datetime
+    data: dict
+
+    @staticmethod
+    def resolve_change_request(obj) -> int | None:
+        return obj.change_request_id
+
+
+# --- the readiness checklist (campaigns.readiness) -------------------------------------------------------
+
+
+class ReadinessIn(InputSchema):
+    """Tick (`checked`) a manual item, waive one with a `reason` (owner only), and/or write a `note`."""
+
+    checked: bool | None = None
+    waived: bool | None = None
+    reason: str = Field("", max_length=1000)
+    note: str | None = Field(None, max_length=1000)
+
+
+class ReadinessItemOut(Schema):
+    key: str
+    label: str
+    description: str
+    automatic: bool
+    state: str  # done | waived | open
+    problems: list[str]
+    checked_by: int | None
+    checked_by_name: str | None
+    checked_at: dt.datetime | None
+    waived: bool
+    waiver_reason: str
+    waived_by: int | None
+    waived_by_name: str | None
+    waived_at: dt.datetime | None
+    note: str
+
+    @staticmethod
+    def resolve_description(obj) -> str:
+        return str(obj.check.description)
+
+    @staticmethod
+    def resolve_checked_by(obj) -> int | None:
+        return obj.item.checked_by_id if obj.item else None
+
+    @staticmethod
+    def resolve_checked_by_name(obj) -> str | None:
+        return str(obj.item.checked_by) if obj.item and obj.item.checked_by_id else None
+
+    @staticmethod
+    def resolve_checked_at(obj) -> dt.datetime | None:
+        return obj.item.checked_at if obj.item else None
+
+    @staticmethod
+    def resolve_waiver_reason(obj) -> str:
+        return obj.item.waiver_reason if obj.item else ""
+
+    @staticmethod
+    def resolve_waived_by(obj) -> int | None:
+        return obj.item.waived_by_id if obj.item else None
+
+    @staticmethod
+    def resolve_waived_by_name(obj) -> str | None:
+        return str(obj.item.waived_by) if obj.item and obj.item.waived_by_id else None
+
+    @staticmethod
+    def resolve_waived_at(obj) -> dt.datetime | None:
+        return obj.item.waived_at if obj.item else None
+
+    @staticmethod
+    def resolve_note(obj) -> str:
+        return obj.item.note if obj.item else ""
+
+
+class ReadinessOut(Schema):
+    """The checklist: `ready` when nothing is open; `missing` is what `launch` would report."""
+
+    campaign: int
+    ready: bool
+    missing: list[str]
+    items: list[ReadinessItemOut]

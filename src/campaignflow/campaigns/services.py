@@ -20,7 +20,7 @@ from campaignflow.audit.services import audit_record, snapshot
 from campaignflow.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, field_error
 from campaignflow.core.money import share
 
-from . import permissions, scenarios
+from . import lifecycle, permissions, scenarios
 from .choices import BudgetCategory, CampaignStatus, Decision, MemberRole
 from .lifecycle import GUARDS, TRANSITIONS
 from .models import (
@@ -605,6 +605,8 @@ def _register(*, campaign: Campaign, actor) -> RegistrationRecord:
         after={"number": number, "budget_total": record.budget_total},
         revision=campaign.revision,
     )
+    for hook in lifecycle.ON_REGISTERED:
+        hook(campaign=campaign, actor=actor)
     return record
 
 
@@ -640,6 +642,9 @@ def campaign_submit(*, campaign: Campaign, actor, comment: str = "") -> Campaign
     )
     if not _approval_levels():
         _register(campaign=campaign, actor=actor)
+    from campaignflow.notifications import approvals as approval_notices
+
+    approval_notices.plan_submitted(campaign=campaign, actor=actor)
     return campaign
 
 
@@ -689,6 +694,9 @@ def campaign_approve(*, campaign: Campaign, actor, comment: str = "") -> Campaig
         campaign.save(update_fields=["approval_level", "updated_at"])
     else:
         _register(campaign=campaign, actor=actor)
+    from campaignflow.notifications import approvals as approval_notices
+
+    approval_notices.plan_approved(campaign=campaign, actor=actor, level=level, comment=comment)
     return campaign
 
 
@@ -725,6 +733,9 @@ def campaign_reject(*, campaign: Campaign, actor, comment: str = "") -> Campaign
         after={"status": campaign.status, "revision": campaign.revision},
         revision=before["revision"],
     )
+    from campaignflow.notifications import approvals as approval_notices
+
+    approval_notices.plan_rejected(campaign=campaign, actor=actor, level=level, comment=comment)
     return campaign
 
 
