@@ -12,8 +12,16 @@ admin         administrator
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from tests.factories import CampaignFactory, DepartmentFactory, UserFactory, ready_plan
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Chinese leaves its language active in the thread; start each test in English."""
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture

@@ -13,3 +13,11 @@ class ChannelKind(models.TextChoices):
     OFFLINE_STORE = "offline_store", _("Offline store")
     EVENT = "event", _("Event / exhibition")
     OTHER = "other", _("Other")
+
+
+class MetricUnit(models.TextChoices):
+    """How a metric's value reads: a count, an amount in the org currency, or a fraction."""
+
+    COUNT = "count", _("Count")
+    CURRENCY = "currency", _("Amount")
+    RATIO = "ratio", _("Ratio")

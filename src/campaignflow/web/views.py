@@ -1,4 +1,8 @@
-"""Cross-campaign pages: the dashboard and the approval inbox (with inline decisions)."""
+"""Cross-campaign pages: the dashboard and the approval inbox (with inline decisions).
+
+The inbox lists plans and, below them, change requests waiting for the user; decisions on change
+requests post to the campaigns app's change-request action, which answers with the inbox row.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaignflow.campaigns import permissions, selectors, services
+from campaignflow.campaigns import changes, permissions, selectors, services
 from campaignflow.campaigns.choices import STAGE_OF_STATUS, CampaignStatus, Stage
 from campaignflow.campaigns.forms import CommentForm
 from campaignflow.campaigns.views import level_label
+from campaignflow.metrics import selectors as metric_selectors
 
 from .context_processors import current_organization
 from .errors import call_service, web_view
@@ -59,28 +64,59 @@ def _inbox_rows(campaigns, levels: list[str], failed: dict | None = None) -> lis
     return [_inbox_row(c, levels, **failed.get(c.pk, {})) for c in campaigns]
 
 
+def change_inbox_row(
+    change_request, levels: list[str], *, level: int | None = None, form=None, error=None
+) -> dict:
+    """One inbox row for a change request: the request, its level's label, the comment form and error."""
+    return {
+        "change": change_request,
+        "level": level_label(levels, level if level is not None else change_request.approval_level),
+        "form": form,
+        "error": error,
+    }
+
+
+def _change_rows(user, levels: list[str]) -> list[dict]:
+    return [change_inbox_row(cr, levels) for cr in changes.change_request_inbox(user=user)]
+
+
+def _portfolio(user, stages: list[dict]) -> list:
+    """Budget against spend and goal achievement of running and recent campaigns (metrics app).
+
+    The stage counts already say whether there is any such campaign; without one, no query.
+    """
+    statuses = {s.value for s in metric_selectors.PORTFOLIO_STATUSES}
+    if not any(item["count"] for stage in stages for item in stage["statuses"] if item["status"] in statuses):
+        return []
+    return metric_selectors.portfolio(user=user, limit=DASHBOARD_ROWS)
+
+
 @web_view
 def dashboard(request: HttpRequest) -> HttpResponse:
     """My campaigns, what waits for my approval, and the portfolio by stage."""
     levels = list(current_organization(request).approval_levels or [])
     mine = selectors.campaign_list(user=request.user, mine=True)
     waiting = _inbox_rows(selectors.approval_inbox(user=request.user), levels)
+    stages = _stage_counts(request.user)
     context = {
         "my_campaigns": list(mine[:DASHBOARD_ROWS]),
         "my_campaigns_more": mine.count() > DASHBOARD_ROWS,
         "waiting": waiting,
         "approvals_waiting": len(waiting),
-        "stages": _stage_counts(request.user),
+        "stages": stages,
+        "portfolio": _portfolio(request.user, stages),
     }
     return render(request, "web/dashboard.html", context)
 
 
 @web_view
 def approval_inbox(request: HttpRequest) -> HttpResponse:
-    """Plans waiting for a level this user decides, oldest submission first."""
+    """Plans, then change requests, waiting for a level this user decides, oldest first."""
     levels = list(current_organization(request).approval_levels or [])
     rows = _inbox_rows(selectors.approval_inbox(user=request.user), levels)
-    return render(request, "web/approvals.html", {"rows": rows, "approvals_waiting": len(rows)})
+    change_rows = _change_rows(request.user, levels)
+    context = {"rows": rows, "change_rows": change_rows, "approvals_waiting": len(rows) + len(change_rows)}
+    return render(request, "web/approvals.html", context)
 
 
 @require_POST
@@ -109,7 +145,8 @@ def approval_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespons
     failed = {campaign.pk: {"form": form, "error": outcome.error}} if not outcome.ok else {}
     if not request.htmx:
         rows = _inbox_rows(selectors.approval_inbox(user=request.user), levels, failed)
-        return render(request, "web/approvals.html", {"rows": rows}, status=outcome.status)
+        context = {"rows": rows, "change_rows": _change_rows(request.user, levels)}
+        return render(request, "web/approvals.html", context, status=outcome.status)
     context = {
         "row": _inbox_row(campaign, levels, level=level, **failed.get(campaign.pk, {})),
         "decided": decision if outcome.ok else None,
