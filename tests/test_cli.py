@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from io import StringIO
@@ -74,7 +75,8 @@ def test_demo_leaves_campaigns_in_every_lifecycle_state(db):
     }
     levels = set(Campaign.objects.filter(status="in_review").values_list("approval_level", flat=True))
     assert levels == {1, 2}
-    assert Campaign.objects.filter(revision=2).count() == 1
+    # the plan revised after a rejection, and the live plan after its approved change request
+    assert Campaign.objects.filter(revision=2).count() == 2
 
 
 # --- token -------------------------------------------------------------------------------------------
@@ -238,14 +240,21 @@ def test_worker_consumes_the_sqlite_queue_and_stops_cleanly_on_sigint(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # Read the log until the consumer says it has started (a timer ends a worker that never does),
+    # then interrupt it as a user pressing Ctrl-C would.
+    watchdog = threading.Timer(60, worker.kill)
+    watchdog.start()
+    lines = []
     try:
-        deadline = time.monotonic() + 30
-        while not (tmp_path / "huey.sqlite3").exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        time.sleep(1)
+        for line in worker.stdout:
+            lines.append(line)
+            if "Huey consumer started" in line:
+                break
     finally:
         worker.send_signal(signal.SIGINT)
-        output = worker.communicate(timeout=30)[0]
+        lines.append(worker.communicate(timeout=30)[0])
+        watchdog.cancel()
+    output = "".join(lines)
 
     assert f"consuming jobs from SQLite in {tmp_path}" in output
     assert "Huey consumer started with 1 thread" in output

@@ -49,4 +49,9 @@ class Command(BaseCommand):
             consumer["worker_type"] = options["worker_type"]
         backend = _("Redis") if settings.REDIS_URL else _("SQLite in %(dir)s") % {"dir": settings.DATA_DIR}
         self.stdout.write(_("CampaignFlow worker consuming jobs from %(backend)s") % {"backend": backend})
-        call_command("run_huey", **consumer)
+        try:
+            call_command("run_huey", **consumer)
+        except KeyboardInterrupt:
+            # Ctrl-C before the consumer has installed its own handler (it does so once its
+            # threads have started): nothing was taken from the queue yet, so stop cleanly.
+            self.stdout.write(_("Worker stopped before it started consuming."))
