@@ -86,16 +86,22 @@ def on_http_error(request, exc: HttpError):
 
 def _mount_routers() -> None:
     from campaignflow.accounts.api import router as accounts_router
+    from campaignflow.alerts.api import router as alerts_router
     from campaignflow.campaigns.api import router as campaigns_router
     from campaignflow.execution.api import router as execution_router
+    from campaignflow.links.api import router as links_router
     from campaignflow.metrics.api import router as metrics_router
     from campaignflow.notifications.api import router as notifications_router
+    from campaignflow.reports.api import router as reports_router
 
     api.add_router("", accounts_router)
     api.add_router("", metrics_router)
     api.add_router("", campaigns_router)
     api.add_router("", execution_router)
     api.add_router("", notifications_router)
+    api.add_router("", links_router)
+    api.add_router("", alerts_router)
+    api.add_router("", reports_router)
 
 
 _mount_routers()

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "campaignflow.campaigns",
     "campaignflow.execution",
     "campaignflow.notifications",
+    "campaignflow.links",
+    "campaignflow.alerts",
+    "campaignflow.reports",
     "campaignflow.web",
 ]
 

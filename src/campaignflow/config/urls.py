@@ -21,5 +21,8 @@ urlpatterns = [
     path("execution/", include("campaignflow.execution.urls")),
     path("metrics/", include("campaignflow.metrics.urls")),
     path("notifications/", include("campaignflow.notifications.urls")),
+    path("links/", include("campaignflow.links.urls")),
+    path("alerts/", include("campaignflow.alerts.urls")),
+    path("reports/", include("campaignflow.reports.urls")),
     path("", include("campaignflow.web.urls")),
 ]

@@ -9,10 +9,9 @@ class ExecutionConfig(AppConfig):
 
     def ready(self) -> None:
         from campaignflow.campaigns import demo as campaign_demo
+        from campaignflow.campaigns.lifecycle import register_on_registered
         from campaignflow.campaigns.navigation import CampaignTab, register_tab
         from campaignflow.campaigns.templatetags import campaign_ui
-
-        from campaignflow.campaigns.lifecycle import register_on_registered
 
         from . import demo, services
         from .navigation import TABS, VERB_LABELS

@@ -33,4 +33,3 @@ class MetricsConfig(AppConfig):
         for verb, label in VERB_LABELS.items():
             campaign_ui.VERB_LABELS.setdefault(verb, label)
         campaign_demo.register_before_action(demo.before_action)
-

@@ -568,10 +568,10 @@ def member_choices(campaign: Campaign):
 __all__ = [
     "TASK_FIELDS",
     "baseline_freeze",
-    "freeze_on_registration",
     "can_freeze_baseline",
     "dependency_add",
     "dependency_remove",
+    "freeze_on_registration",
     "member_choices",
     "raci_remove",
     "raci_set",
