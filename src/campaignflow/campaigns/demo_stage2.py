@@ -66,6 +66,8 @@ def before_action(*, campaign: Campaign, action: str, users: dict) -> None:
 def _get_ready(campaign: Campaign, users: dict) -> None:
     waivers = WAIVERS.get(campaign.template, {})
     for key, note in TICKS.items():
+        if readiness.CHECKS[key].automatic:
+            continue  # another app checks it from its data (the RACI item, once tasks exist)
         if key in waivers:
             readiness.readiness_set(
                 campaign=campaign, actor=users[OWNER], key=key, waived=True, reason=waivers[key]

@@ -13,7 +13,7 @@ class ExecutionConfig(AppConfig):
         from campaignflow.campaigns.navigation import CampaignTab, register_tab
         from campaignflow.campaigns.templatetags import campaign_ui
 
-        from . import demo, services
+        from . import demo, readiness, services
         from .navigation import TABS, VERB_LABELS
 
         for key, label, url_name, order in TABS:
@@ -23,3 +23,4 @@ class ExecutionConfig(AppConfig):
             campaign_ui.VERB_LABELS.setdefault(verb, label)
         campaign_demo.register_before_action(demo.hook)
         register_on_registered(services.freeze_on_registration)
+        readiness.register()

@@ -75,6 +75,9 @@ def _prepare(campaign: Campaign, users: dict) -> None:
                 services.raci_remove(task=task, actor=pm, user=previous)
         if users[ANALYST].pk in team and task.template_key == "launch":
             services.raci_set(task=task, actor=pm, user=users[ANALYST], role=RaciRole.INFORMED)
+        if not task.raci.filter(role=RaciRole.ACCOUNTABLE).exists():  # someone answers for each task
+            accountable = campaign.owner if task.owner_id != campaign.owner_id else pm
+            services.raci_set(task=task, actor=pm, user=accountable, role=RaciRole.ACCOUNTABLE)
 
 
 def _report_progress(campaign: Campaign, pm, today: dt.date) -> None:
