@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import (
     STAGE_OF_STATUS,
@@ -398,7 +399,7 @@ class ChangeStatus(models.TextChoices):
 
     DRAFT = "draft", _("Draft")  # the requester is still writing it
     IN_REVIEW = "in_review", _("In review")  # waiting for the approver of `approval_level`
-    APPROVED = "approved", _("Approved")  # every level approved (briefly, before it is applied)
+    APPROVED = "approved", pgettext_lazy("change request status", "Approved")  # every level approved (briefly, before it is applied)
     REJECTED = "rejected", _("Rejected")  # an approver said no, with a comment
     APPLIED = "applied", _("Applied")  # the plan was changed and its revision bumped
     WITHDRAWN = "withdrawn", _("Withdrawn")  # the requester took it back

@@ -145,7 +145,7 @@ register_readiness_check(
     "budget",
     gettext_lazy("Budget with contingency reserve"),
     check_budget,
-    description=gettext_lazy("Every cost budgeted, with a 10–15 % contingency reserve."),
+    description=gettext_lazy("Every cost budgeted, with a contingency reserve (10–15%)."),
     order=20,
 )
 register_readiness_check(

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaignflow.campaigns.choices import CampaignStatus
 
@@ -40,7 +41,7 @@ class LogKind(models.TextChoices):
     """Kinds of entries in the execution log (活动执行日志)."""
 
     ISSUE = "issue", _("Issue")
-    DECISION = "decision", _("Decision")
+    DECISION = "decision", pgettext_lazy("execution log entry", "Decision")
     CONTINGENCY = "contingency_activated", _("Contingency plan activated")
 
 

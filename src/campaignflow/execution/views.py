@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html_join
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -294,7 +294,7 @@ def gantt_figure(plan: selectors.Gantt) -> dict:
     data = [
         {
             **bar,
-            "name": _("Baseline"),
+            "name": pgettext("schedule", "Baseline"),
             "y": baseline["y"],
             "x": baseline["x"],
             "base": baseline["base"],
