@@ -225,3 +225,30 @@ def test_approvals_are_immutable(campaign, planner, dept_head):
     approval.comment = "changed"
     with pytest.raises(ValueError):
         approval.save()
+
+
+def test_an_app_hooked_after_a_move_acts_in_the_same_transaction(campaign, planner, monkeypatch):
+    from campaignflow.campaigns import lifecycle
+    from campaignflow.campaigns.models import Campaign
+
+    seen = []
+    monkeypatch.setitem(lifecycle.AFTER, "cancel", [lambda **kwargs: seen.append(kwargs)])
+    campaign_transition(campaign=campaign, actor=planner, action="cancel", comment="Budget frozen")
+    assert [(k["campaign"].status, k["actor"], k["comment"]) for k in seen] == [
+        (S.CANCELLED, planner, "Budget frozen")
+    ]
+
+    def refuse(**kwargs):
+        raise Conflict("the archive is full")
+
+    other = ready_other(campaign)
+    monkeypatch.setitem(lifecycle.AFTER, "cancel", [refuse])
+    with pytest.raises(Conflict):
+        campaign_transition(campaign=other, actor=planner, action="cancel", comment="Budget frozen")
+    assert Campaign.objects.get(pk=other.pk).status == S.DRAFT  # the move was rolled back with the hook
+
+
+def ready_other(campaign):
+    from tests.factories import CampaignFactory, ready_plan
+
+    return ready_plan(CampaignFactory(owner=campaign.owner, department=campaign.department, name="Other"))

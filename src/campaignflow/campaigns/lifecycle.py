@@ -74,6 +74,18 @@ def register_on_registered(hook: Callable) -> None:
         ON_REGISTERED.append(hook)
 
 
+# Called inside the transaction after one of the moves past registration succeeded (start_preparation,
+# launch, optimize, close, archive, cancel), as fn(campaign=, actor=, comment=): the knowledge base
+# snapshots a campaign when it is archived.
+AFTER: dict[str, list[Callable]] = {action: [] for action in TRANSITIONS}
+
+
+def register_after(action: str, hook: Callable) -> None:
+    """Let another app act, in the same transaction, once a campaign has made this move."""
+    if hook not in AFTER[action]:
+        AFTER[action].append(hook)
+
+
 def allowed_actions(status: str) -> list[str]:
     """Actions whose source states include `status`, in table order."""
     return [action for action, t in TRANSITIONS.items() if status in t.sources]

@@ -778,6 +778,8 @@ def campaign_move(*, campaign: Campaign, actor, action: str, comment: str = "") 
         after={"status": campaign.status},
         revision=campaign.revision,
     )
+    for hook in lifecycle.AFTER[action]:
+        hook(campaign=campaign, actor=actor, comment=comment)
     return campaign
 
 
