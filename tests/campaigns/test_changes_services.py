@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -568,11 +566,9 @@ def test_a_draft_is_rewritten_before_it_is_submitted(approved, pm):
 # --- the execution baseline ----------------------------------------------------------------------------
 
 
-def test_applying_a_change_freezes_the_execution_baseline(approved, pm, dept_head, manager, monkeypatch):
+def test_applying_a_change_runs_the_hooks_of_other_apps(approved, pm, dept_head, manager, monkeypatch):
     frozen = []
-    fake = types.ModuleType("campaignflow.execution.services")
-    fake.baseline_freeze = lambda **kwargs: frozen.append(kwargs)
-    monkeypatch.setitem(sys.modules, "campaignflow.execution.services", fake)
+    monkeypatch.setattr(changes.services, "AFTER_APPLY", [lambda **kwargs: frozen.append(kwargs)])
 
     request = _approve(move_end(approved, pm), pm, dept_head, manager)
 
@@ -581,12 +577,24 @@ def test_applying_a_change_freezes_the_execution_baseline(approved, pm, dept_hea
     assert frozen[0]["reason"] == f"Change request #{request.pk} applied as revision 2."
 
 
-def test_a_missing_execution_baseline_service_is_not_an_error(approved, pm, dept_head, manager, monkeypatch):
-    monkeypatch.setitem(sys.modules, "campaignflow.execution.services", types.ModuleType("empty"))
+def test_a_failing_hook_rolls_the_change_back(approved, pm, dept_head, manager, monkeypatch):
+    def refuse(**kwargs):
+        raise Conflict("baseline store is unavailable")
 
-    request = _approve(move_end(approved, pm), pm, dept_head, manager)
+    request = move_end(approved, pm)
+    changes.change_request_submit(change_request=request, actor=pm)
+    changes.change_request_approve(change_request=fetch_request(request), actor=dept_head)
+    monkeypatch.setattr(changes.services, "AFTER_APPLY", [refuse])
 
-    assert request.status == "applied"
+    with pytest.raises(Conflict):
+        changes.change_request_approve(change_request=fetch_request(request), actor=manager)
+
+    assert fetch_request(request).status == "in_review"
+    assert fetch(approved).end_date == approved.end_date
+
+
+def fetch_request(request):
+    return ChangeRequest.objects.get(pk=request.pk)
 
 
 # --- reading -----------------------------------------------------------------------------------------

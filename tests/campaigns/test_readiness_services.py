@@ -204,7 +204,7 @@ def test_an_automatic_item_cannot_be_ticked_by_hand(preparing, planner):
     with pytest.raises(ValidationFailed) as exc:
         readiness.readiness_set(campaign=preparing, actor=planner, key="team", checked=True)
 
-    assert exc.value.message == "“Team roles and skills” is checked automatically from the plan."
+    assert exc.value.message == "“Team roles and skills” is checked automatically from the campaign’s data."
     assert not ReadinessItem.objects.exists()
 
 

@@ -435,3 +435,39 @@ def test_the_final_approval_freezes_the_baseline_of_tasks_planned_in_the_draft(
     assert (task.baseline_start, task.baseline_finish) == (D(2026, 11, 24), D(2026, 11, 28))
     event = AuditEvent.objects.get(verb="baseline.frozen")
     assert (event.actor, event.comment) == (manager, "Plan approved and registered")
+
+
+def test_an_applied_change_refreezes_the_baseline_even_when_a_planner_requested_it(
+    campaign, planner, dept_head, manager, marketing
+):
+    from campaignflow.accounts.models import Organization
+    from campaignflow.campaigns import changes
+    from campaignflow.campaigns import services as campaign_services
+    from campaignflow.campaigns.models import CampaignMember
+
+    writer = UserFactory(username="writer", department=marketing, roles=["member"])
+    CampaignMember.objects.create(campaign=campaign, user=writer, role="planner")
+    campaign_services.campaign_submit(campaign=campaign, actor=planner)
+    campaign_services.campaign_approve(campaign=Campaign.objects.get(pk=campaign.pk), actor=dept_head)
+    campaign_services.campaign_approve(campaign=Campaign.objects.get(pk=campaign.pk), actor=manager)
+    task = make_task(campaign, planner, start=(2026, 11, 24), finish=(2026, 11, 30))
+    Task.objects.filter(pk=task.pk).update(planned_finish=D(2026, 12, 4))
+    org = Organization.current()
+    org.approval_levels = []  # no approval: submitting applies the change at once
+    org.save()
+
+    request = changes.change_request_create(
+        campaign=Campaign.objects.get(pk=campaign.pk),
+        actor=writer,
+        kind="dates",
+        reason="The gift boxes arrive late.",
+        proposed={
+            "start_date": campaign.start_date.isoformat(),
+            "end_date": (campaign.end_date + dt.timedelta(days=7)).isoformat(),
+        },
+    )
+    changes.change_request_submit(change_request=request, actor=writer)
+
+    task.refresh_from_db()
+    assert (task.baseline_start, task.baseline_finish) == (D(2026, 11, 24), D(2026, 12, 4))
+    assert AuditEvent.objects.filter(verb="baseline.frozen", actor=writer).exists()

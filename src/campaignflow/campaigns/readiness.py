@@ -329,7 +329,8 @@ def readiness_set(
         raise field_error("waived", _("An item is either checked or waived, not both."))
     if checked is not None and check.automatic:
         raise field_error(
-            "checked", _("“%(item)s” is checked automatically from the plan.") % {"item": check.label}
+            "checked",
+            _("“%(item)s” is checked automatically from the campaign’s data.") % {"item": check.label},
         )
     if waived and not reason:
         raise field_error("reason", _("Give the reason for launching without this item."))

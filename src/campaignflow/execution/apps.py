@@ -9,6 +9,7 @@ class ExecutionConfig(AppConfig):
 
     def ready(self) -> None:
         from campaignflow.campaigns import demo as campaign_demo
+        from campaignflow.campaigns.changes.services import register_after_apply
         from campaignflow.campaigns.lifecycle import register_on_registered
         from campaignflow.campaigns.navigation import CampaignTab, register_tab
         from campaignflow.campaigns.templatetags import campaign_ui
@@ -23,4 +24,5 @@ class ExecutionConfig(AppConfig):
             campaign_ui.VERB_LABELS.setdefault(verb, label)
         campaign_demo.register_before_action(demo.hook)
         register_on_registered(services.freeze_on_registration)
+        register_after_apply(services.freeze_after_change)
         readiness.register()

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -105,7 +106,7 @@ def _day(request: HttpRequest, campaign: Campaign) -> dt.date:
             .order_by("-date")
             .values_list("date", flat=True)
             .first()
-        ) or dt.date.today()
+        ) or timezone.localdate()
     if campaign.start_date and day < campaign.start_date:
         day = campaign.start_date
     if campaign.end_date and day > campaign.end_date:

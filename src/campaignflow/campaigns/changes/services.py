@@ -119,13 +119,20 @@ APPLIERS: dict[str, Callable[[Campaign, dict], None]] = {
 }
 
 
-def _freeze_execution_baseline(*, campaign: Campaign, actor, reason: str) -> None:
-    """Let the execution app re-baseline its task dates, when it offers that service."""
-    try:
-        from campaignflow.execution.services import baseline_freeze
-    except (ImportError, AttributeError):
-        return
-    baseline_freeze(campaign=campaign, actor=actor, reason=reason)
+# Called in the applying transaction as fn(campaign=, actor=, reason=) once a change is applied:
+# the execution app re-freezes its task baseline. The approved change is the authority for it, so
+# hooks check no permission of the actor (who may be a planner when no approval level is set).
+AFTER_APPLY: list[Callable[..., None]] = []
+
+
+def register_after_apply(hook: Callable[..., None]) -> None:
+    if hook not in AFTER_APPLY:
+        AFTER_APPLY.append(hook)
+
+
+def _after_apply(*, campaign: Campaign, actor, reason: str) -> None:
+    for hook in AFTER_APPLY:
+        hook(campaign=campaign, actor=actor, reason=reason)
 
 
 def _apply(*, change_request: ChangeRequest, campaign: Campaign, actor) -> None:
@@ -160,7 +167,7 @@ def _apply(*, change_request: ChangeRequest, campaign: Campaign, actor) -> None:
         after={"revision": campaign.revision, **proposal},
         revision=old_revision,
     )
-    _freeze_execution_baseline(
+    _after_apply(
         campaign=campaign,
         actor=actor,
         reason=_("Change request #%(id)d applied as revision %(revision)d.")

@@ -537,6 +537,11 @@ def freeze_on_registration(*, campaign: Campaign, actor) -> None:
         _freeze(campaign=campaign, actor=actor, reason=_("Plan approved and registered"))
 
 
+def freeze_after_change(*, campaign: Campaign, actor, reason: str) -> None:
+    """Change-request hook: an applied change re-freezes the baseline (the approval authorises it)."""
+    _freeze(campaign=campaign, actor=actor, reason=reason)
+
+
 def _freeze(*, campaign: Campaign, actor, reason: str) -> int:
     tasks = Task.objects.filter(campaign=campaign)
     rows = list(
@@ -571,6 +576,7 @@ __all__ = [
     "can_freeze_baseline",
     "dependency_add",
     "dependency_remove",
+    "freeze_after_change",
     "freeze_on_registration",
     "member_choices",
     "raci_remove",
