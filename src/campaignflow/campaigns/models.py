@@ -399,7 +399,8 @@ class ChangeStatus(models.TextChoices):
 
     DRAFT = "draft", _("Draft")  # the requester is still writing it
     IN_REVIEW = "in_review", _("In review")  # waiting for the approver of `approval_level`
-    APPROVED = "approved", pgettext_lazy("change request status", "Approved")  # every level approved (briefly, before it is applied)
+    # every level approved (briefly, before it is applied)
+    APPROVED = "approved", pgettext_lazy("change request status", "Approved")
     REJECTED = "rejected", _("Rejected")  # an approver said no, with a comment
     APPLIED = "applied", _("Applied")  # the plan was changed and its revision bumped
     WITHDRAWN = "withdrawn", _("Withdrawn")  # the requester took it back
