@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "campaignflow.links",
     "campaignflow.alerts",
     "campaignflow.reports",
+    "campaignflow.experiments",
     "campaignflow.web",
 ]
 

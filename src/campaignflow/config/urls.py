@@ -24,5 +24,6 @@ urlpatterns = [
     path("links/", include("campaignflow.links.urls")),
     path("alerts/", include("campaignflow.alerts.urls")),
     path("reports/", include("campaignflow.reports.urls")),
+    path("experiments/", include("campaignflow.experiments.urls")),
     path("", include("campaignflow.web.urls")),
 ]
