@@ -7,11 +7,9 @@ rules live in services/, selectors.py and permissions.py, shared with the web pa
 
 from enum import Enum
 
-from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Router
 
 from campaignflow.accounts.models import Department, User
 from campaignflow.campaigns import selectors as campaign_selectors
@@ -19,7 +17,7 @@ from campaignflow.campaigns.models import Campaign, Risk
 from campaignflow.campaigns.schemas import MAX_ID
 from campaignflow.core.errors import NotFound, field_error
 
-from . import export, permissions, selectors, services
+from . import permissions, selectors, services
 from .choices import MeetingKind
 from .models import ActionItem, Task, TaskRaci
 from .schemas import (
@@ -290,20 +288,6 @@ def my_calendar(request):
         "personal_url": personal,
         "campaign_url_template": template.replace("/0.ics", "/{campaign_id}.ics"),
     }
-
-
-@router.get(f"{CAMPAIGN}/reports/tasks", tags=["reports"], response={200: list[TaskOut]})
-def tasks_report(request, campaign_id: int, format: str = Query("json", pattern="^(json|xlsx)$")):
-    """Table 2 (活动任务分工与进度跟踪表): JSON rows, or an XLSX file with the seed's columns in the
-    request's language."""
-    campaign = _campaign(request, campaign_id)
-    tasks = selectors.tasks_for(campaign=campaign)
-    if format == "json":
-        return tasks
-    content = export.tasks_xlsx(campaign=campaign, tasks=tasks, language=get_language())
-    response = HttpResponse(content, content_type=export.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename(campaign)}"'
-    return response
 
 
 # --- meetings ------------------------------------------------------------------------------------
