@@ -164,10 +164,10 @@ def test_the_dashboard_query_count_does_not_grow_with_campaigns(
     client.force_login(dept_head)
     client.get("/")  # warm the organization row and the session
 
-    with django_assert_max_num_queries(11) as few:
+    with django_assert_max_num_queries(13) as few:
         client.get("/")
     add_campaigns(8)
-    with django_assert_max_num_queries(11) as many:
+    with django_assert_max_num_queries(13) as many:
         response = client.get("/")
 
     assert len(response.context["waiting"]) == 10
@@ -181,7 +181,7 @@ def test_the_dashboard_lists_my_campaigns_with_a_bounded_number_of_queries_for_t
         ready_plan(CampaignFactory(owner=planner, department=marketing))
     client.force_login(planner)
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(13):
         response = client.get("/")
 
     assert len(response.context["my_campaigns"]) == 10

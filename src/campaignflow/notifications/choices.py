@@ -14,6 +14,10 @@ class Event(models.TextChoices):
     APPROVAL_DECIDED = "approval.decided", _("Approval decided")
     CHANGE_REQUEST_REQUESTED = "change_request.requested", _("Change request submitted")
     CHANGE_REQUEST_DECIDED = "change_request.decided", _("Change request decided")
+    ALERT_OPENED = "alert.opened", _("Alert opened")
+    ALERT_ESCALATED = "alert.escalated", _("Alert escalated (no response within 24 hours)")
+    ALERT_ACKNOWLEDGED = "alert.acknowledged", _("Alert answered with a response plan")
+    REPORT_DAILY = "report.daily", _("Daily data report")
 
 
 # Sent by the "send test message" button; never stored as a notification.
