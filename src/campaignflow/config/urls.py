@@ -25,5 +25,6 @@ urlpatterns = [
     path("alerts/", include("campaignflow.alerts.urls")),
     path("reports/", include("campaignflow.reports.urls")),
     path("experiments/", include("campaignflow.experiments.urls")),
+    path("r/<str:code>", include("campaignflow.links.public_urls")),
     path("", include("campaignflow.web.urls")),
 ]
