@@ -124,6 +124,10 @@ def test_the_settings_page_saves_e_mail_preferences(client, dept_head):
         "approval.requested",
         "change_request.requested",
         "change_request.decided",
+        "alert.opened",
+        "alert.escalated",
+        "alert.acknowledged",
+        "report.daily",
     ]
     html = client.get(reverse("notifications:settings")).content.decode()
     assert 'value="approval.requested" class="wide" id="id_email-email_on_3">' in html

@@ -30,7 +30,7 @@ class ExperimentForm(ServiceFormMixin, forms.Form):
     mde = forms.FloatField(
         label=_("Minimum detectable effect"),
         initial=0.1,
-        help_text=_("Relative change: 0.10 is +10 % over control."),
+        help_text=_("Relative change: 0.10 means 10 percent above control."),
     )
     alpha = forms.FloatField(label=_("Significance level (alpha)"), initial=0.05)
     power = forms.FloatField(label=_("Power"), initial=0.8)
