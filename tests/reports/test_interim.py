@@ -159,3 +159,17 @@ def test_interim_without_a_review_is_404(client, table_3, pm):
     client.force_login(pm)
 
     assert client.get(f"/api/v1/campaigns/{table_3.pk}/reports/interim").status_code == 404
+
+
+def test_a_draft_review_of_an_archived_campaign_is_frozen(table_3, pm):
+    from campaignflow.campaigns.models import Campaign
+
+    review = _create(table_3, pm)
+    Campaign.objects.filter(pk=table_3.pk).update(status="archived")
+
+    with pytest.raises(Conflict) as refused:
+        services.interim_review_update(review=review, actor=pm, data={"summary": "rewritten later"})
+
+    assert refused.value.code == "campaign_closed"
+    review.refresh_from_db()
+    assert review.summary != "rewritten later"

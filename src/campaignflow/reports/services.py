@@ -133,6 +133,13 @@ def _lock_draft(review: InterimReview) -> InterimReview:
     locked = InterimReview.objects.select_for_update().get(pk=review.pk)
     if locked.status == ReviewStatus.FINAL:
         raise Conflict(_("This interim review is final and can no longer be changed."), code="review_final")
+    status = Campaign.objects.filter(pk=locked.campaign_id).values_list("status", flat=True).get()
+    if status not in REVIEW_STATUSES:  # archived or cancelled: its records are frozen
+        raise Conflict(
+            _("The campaign is %(status)s; its interim reviews can no longer be changed.")
+            % {"status": CampaignStatus(status).label},
+            code="campaign_closed",
+        )
     return locked
 
 
