@@ -89,6 +89,7 @@ def _mount_routers() -> None:
     from campaignflow.alerts.api import router as alerts_router
     from campaignflow.campaigns.api import router as campaigns_router
     from campaignflow.execution.api import router as execution_router
+    from campaignflow.expenses.api import router as expenses_router
     from campaignflow.experiments.api import router as experiments_router
     from campaignflow.links.api import router as links_router
     from campaignflow.metrics.api import router as metrics_router
@@ -104,6 +105,7 @@ def _mount_routers() -> None:
     api.add_router("", alerts_router)
     api.add_router("", reports_router)
     api.add_router("", experiments_router)
+    api.add_router("", expenses_router)
 
 
 _mount_routers()

@@ -26,5 +26,6 @@ urlpatterns = [
     path("reports/", include("campaignflow.reports.urls")),
     path("experiments/", include("campaignflow.experiments.urls")),
     path("r/<str:code>", include("campaignflow.links.public_urls")),
+    path("expenses/", include("campaignflow.expenses.urls")),
     path("", include("campaignflow.web.urls")),
 ]
