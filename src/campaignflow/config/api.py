@@ -91,6 +91,7 @@ def _mount_routers() -> None:
     from campaignflow.execution.api import router as execution_router
     from campaignflow.expenses.api import router as expenses_router
     from campaignflow.experiments.api import router as experiments_router
+    from campaignflow.knowledge.api import router as knowledge_router
     from campaignflow.links.api import router as links_router
     from campaignflow.metrics.api import router as metrics_router
     from campaignflow.notifications.api import router as notifications_router
@@ -105,6 +106,7 @@ def _mount_routers() -> None:
     api.add_router("", alerts_router)
     api.add_router("", reports_router)
     api.add_router("", experiments_router)
+    api.add_router("", knowledge_router)
     api.add_router("", expenses_router)
 
 

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "campaignflow.alerts",
     "campaignflow.reports",
     "campaignflow.experiments",
+    "campaignflow.knowledge",
     "campaignflow.expenses",
     "campaignflow.web",
 ]

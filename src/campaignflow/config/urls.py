@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/", include("campaignflow.reports.urls")),
     path("experiments/", include("campaignflow.experiments.urls")),
     path("r/<str:code>", include("campaignflow.links.public_urls")),
+    path("knowledge/", include("campaignflow.knowledge.urls")),
     path("expenses/", include("campaignflow.expenses.urls")),
     path("", include("campaignflow.web.urls")),
 ]
