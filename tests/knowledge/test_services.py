@@ -199,18 +199,25 @@ def test_year_follows_the_end_date(planner, marketing):
     assert archive(campaign, planner).year == 2025
 
 
-def test_the_template_fills_a_new_plan_with_the_campaigns_apps_own_code(archived, pm, planner, marketing):
-    # campaigns.scenarios reads only its JSON files today; this checks the shape it would apply.
-    from campaignflow.campaigns.services import _apply_template
-    from tests.factories import CampaignFactory
+def test_a_new_campaign_starts_from_the_saved_template(archived, pm, planner, marketing, client):
+    from campaignflow.campaigns.services import campaign_create
 
     template = services.knowledge_template_create(entry=archived, actor=pm)
-    campaign = CampaignFactory(
-        owner=planner, department=marketing, name="New", start_date=dt.date(2026, 9, 1)
+    client.force_login(planner)
+    offered = [t["key"] for t in client.get("/api/v1/templates").json()]
+
+    campaign = campaign_create(
+        actor=planner,
+        name="New",
+        department=marketing,
+        template=template.key,
+        budget_total=Decimal("300000"),
+        start_date=dt.date(2026, 9, 1),
     )
 
-    _apply_template(campaign=campaign, template=template.data, budget_total=Decimal("300000"))
-
+    assert offered[:4] == ["new_product_launch", "brand_awareness", "holiday_promotion", "online_offline"]
+    assert template.key in offered
+    assert campaign.template == template.key
     assert sorted(campaign.goals.values_list("metric", "target")) == [
         ("ctr", Decimal("0.0200")),
         ("revenue", Decimal("1000000.0000")),

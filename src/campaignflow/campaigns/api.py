@@ -426,7 +426,7 @@ def _template_out(data: dict) -> dict:
 @router.get("/templates", response=list[TemplateOut], tags=["templates"])
 def list_templates(request):
     """The scenario templates a campaign may start from, in the request's language."""
-    return [_template_out(data) for data in scenarios.load_all().values()]
+    return [_template_out(data) for data in scenarios.available().values()]
 
 
 # --- change requests (campaigns.changes) ------------------------------------------------------------

@@ -199,7 +199,7 @@ class CampaignCreateForm(ServiceFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.fields["template"].choices = [("", _("Blank plan"))] + [
-            (key, scenarios.localized(scenarios.get(key)["name"])) for key in scenarios.TEMPLATE_KEYS
+            (key, scenarios.localized(data["name"])) for key, data in scenarios.available().items()
         ]
 
 

@@ -227,7 +227,7 @@ def campaign_create(
             raise field_error(
                 "template",
                 _("Unknown template “%(key)s”; choose one of %(keys)s.")
-                % {"key": template, "keys": ", ".join(scenarios.TEMPLATE_KEYS)},
+                % {"key": template, "keys": ", ".join(scenarios.available())},
             )
         if start_date and not end_date:
             try:

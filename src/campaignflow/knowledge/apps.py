@@ -15,14 +15,16 @@ class KnowledgeConfig(AppConfig):
 
     def ready(self) -> None:
         from campaignflow.campaigns import demo as campaign_demo
-        from campaignflow.campaigns import lifecycle
+        from campaignflow.campaigns import lifecycle, scenarios
         from campaignflow.campaigns.navigation import CampaignTab, register_tab
         from campaignflow.campaigns.templatetags import campaign_ui
 
         from . import demo, services
+        from . import scenarios as saved_templates
 
         register_tab(CampaignTab("knowledge", _("Knowledge"), "knowledge:campaign", order=95))
         for verb, label in VERB_LABELS.items():
             campaign_ui.VERB_LABELS.setdefault(verb, label)
         lifecycle.register_after("archive", services.on_archive)
+        scenarios.register_provider(saved_templates.get, saved_templates.load_all)
         campaign_demo.register_before_action(demo.before_action)
