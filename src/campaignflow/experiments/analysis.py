@@ -200,7 +200,7 @@ def design(experiment: Experiment, rows: list[VariantResult], squares: dict[int,
 
 def experiment_results(experiment: Experiment) -> Results:
     """Everything the results page and GET …/results show, with "not enough data yet" instead of NaN."""
-    variants = list(experiment.variants.select_related("channel"))
+    variants = list(experiment.variants.select_related("channel", "link"))
     counts = sources.observations(experiment, variants)
     revenue_metric = experiment.metric == PrimaryMetric.REVENUE_PER_VISITOR
     rows, squares = [], {}

@@ -25,6 +25,7 @@ class DataSource(models.TextChoices):
 
     MANUAL = "manual", _("Entered counts")  # typed in the page or PUT through the API
     DAILY_METRICS = "daily_metrics", _("Daily data of the variant's channel")  # clicks, conversions
+    TRACKED_LINK = "tracked_link", _("Tracked link of each variant")  # its clicks and conversions
 
 
 class VerdictKind(models.TextChoices):

@@ -9,6 +9,13 @@ from campaignflow.campaigns.forms import ServiceFormMixin
 
 from .choices import DataSource, PrimaryMetric
 
+MAX_VARIANTS = 6  # services.MAX_VARIANTS; a link select for each possible variant line
+
+
+def link_field_name(index: int) -> str:
+    """The select of the n-th variant line's link, named like the service's error for it."""
+    return f"variants.{index}.link"
+
 
 class ExperimentForm(ServiceFormMixin, forms.Form):
     """A new test's design. Variants are one per line, the first being the control."""
@@ -23,7 +30,10 @@ class ExperimentForm(ServiceFormMixin, forms.Form):
     variants = forms.CharField(
         label=_("Variants"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line; the first is the control. With daily data, name each after its channel."),
+        help_text=_(
+            "One per line; the first is the control. With daily data, name each after its channel; "
+            "with tracked links, choose each line's link below."
+        ),
     )
     metric = forms.ChoiceField(label=_("Primary metric"), choices=PrimaryMetric.choices)
     data_source = forms.ChoiceField(label=_("Data source"), choices=DataSource.choices)
@@ -48,10 +58,33 @@ class ExperimentForm(ServiceFormMixin, forms.Form):
     baseline_sd = forms.FloatField(label=_("Standard deviation of revenue per visitor"), required=False)
     daily_visitors = forms.IntegerField(label=_("Expected visitors per day (all variants)"), required=False)
 
+    def __init__(self, *args, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With the tracked-link source each variant line gets a link of the campaign; the page
+        # shows these selects only while that source is chosen (class "variant-link").
+        if campaign is not None:
+            choices = [("", "—")] + [(link.pk, str(link)) for link in campaign.tracked_links.order_by("pk")]
+            for index in range(MAX_VARIANTS):
+                label = (
+                    _("Tracked link of variant %(n)d (control)")
+                    if index == 0
+                    else _("Tracked link of variant %(n)d")
+                )
+                self.fields[link_field_name(index)] = forms.ChoiceField(
+                    label=label % {"n": index + 1},
+                    choices=choices,
+                    required=False,
+                    widget=forms.Select(attrs={"class": "variant-link"}),
+                )
+
     def service_data(self) -> dict:
         data = super().service_data()
         lines = [line.strip() for line in (data.pop("variants") or "").splitlines() if line.strip()]
-        data["variants"] = [{"name": name, "is_control": index == 0} for index, name in enumerate(lines)]
+        links = [data.pop(link_field_name(index), None) for index in range(MAX_VARIANTS)]
+        data["variants"] = [
+            {"name": name, "is_control": index == 0, "link": links[index] if index < len(links) else None}
+            for index, name in enumerate(lines)
+        ]
         return data
 
 

@@ -76,8 +76,8 @@ class Variant(models.Model):
     """One arm of a test, with its traffic share and its observations so far.
 
     With the `daily_metrics` source the counts are read from the channel's daily data (clicks
-    and visits as visitors); with `manual` they are entered. A `tracked_link` source will add a
-    nullable link here and read its clicks and conversions.
+    and visits as visitors); with `tracked_link` from the clicks and conversions of `link` (a
+    link of the experiment's campaign, one per variant); with `manual` they are entered.
     """
 
     experiment = models.ForeignKey(Experiment, on_delete=models.CASCADE, related_name="variants")
@@ -87,6 +87,14 @@ class Variant(models.Model):
     channel = models.ForeignKey(
         "metrics.Channel",
         verbose_name=_("channel"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    link = models.ForeignKey(
+        "links.TrackedLink",
+        verbose_name=_("tracked link"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -16,6 +16,7 @@ class VariantIn(InputSchema):
     is_control: bool = False
     weight: float = 1.0
     channel: int | None = Field(None, ge=1, le=2**63 - 1)
+    link: int | None = Field(None, ge=1, le=2**63 - 1)  # a tracked link of the campaign
 
 
 class ExperimentIn(InputSchema):
@@ -75,6 +76,7 @@ class VariantOut(Schema):
     is_control: bool
     weight: float
     channel: int | None = Field(None, alias="channel_id")
+    link: int | None = Field(None, alias="link_id")
     visitors: int
     conversions: int
     revenue: str

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from campaignflow.audit.services import audit_record, snapshot
 from campaignflow.campaigns.models import Campaign
 from campaignflow.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from campaignflow.links.models import TrackedLink
 from campaignflow.metrics.models import Channel
 
 from . import permissions
@@ -148,7 +149,9 @@ def _amount(value, field: str, errors: list[FieldError]) -> Decimal | None:
     return amount.quantize(Decimal("0.0001"))
 
 
-def _clean_design(data: Mapping, *, current: Experiment | None) -> tuple[dict, list[dict] | None]:
+def _clean_design(
+    data: Mapping, *, campaign: Campaign, current: Experiment | None
+) -> tuple[dict, list[dict] | None]:
     """Check the design fields present in `data`; returns (model fields, variants or None)."""
     errors: list[FieldError] = []
     fields: dict = {}
@@ -210,13 +213,24 @@ def _clean_design(data: Mapping, *, current: Experiment | None) -> tuple[dict, l
 
     variants = None
     if "variants" in data or current is None:
-        variants = _clean_variants(data.get("variants") or [], source, errors)
+        variants = _clean_variants(data.get("variants") or [], source, campaign, errors)
+    elif source == DataSource.TRACKED_LINK and current.data_source != source:
+        # Switching a draft to tracked links: its variants must already have their links.
+        _clean_variants(
+            [
+                {"name": v.name, "is_control": v.is_control, "weight": v.weight, "link": v.link_id}
+                for v in current.variants.all()
+            ],
+            source,
+            campaign,
+            errors,
+        )
     if errors:
         raise ValidationFailed(errors[0].message, errors)
     return fields, variants
 
 
-def _clean_variants(raw: Sequence, source: str, errors: list[FieldError]) -> list[dict]:
+def _clean_variants(raw: Sequence, source: str, campaign: Campaign, errors: list[FieldError]) -> list[dict]:
     if len(raw) < 2:
         errors.append(
             FieldError("variants", _("An A/B test needs a control and at least one other variant."))
@@ -230,6 +244,7 @@ def _clean_variants(raw: Sequence, source: str, errors: list[FieldError]) -> lis
         )
         return []
     variants, names = [], set()
+    links_seen: set[int] = set()
     for index, item in enumerate(raw):
         item = dict(item)
         prefix = f"variants.{index}"
@@ -271,8 +286,15 @@ def _clean_variants(raw: Sequence, source: str, errors: list[FieldError]) -> lis
                 )
         else:
             channel = None
+        link = _clean_link(item.get("link"), f"{prefix}.link", source, campaign, links_seen, errors)
         variants.append(
-            {"name": name, "is_control": bool(item.get("is_control")), "weight": weight, "channel": channel}
+            {
+                "name": name,
+                "is_control": bool(item.get("is_control")),
+                "weight": weight,
+                "channel": channel,
+                "link": link,
+            }
         )
     controls = [v for v in variants if v["is_control"]]
     if not controls:
@@ -280,6 +302,33 @@ def _clean_variants(raw: Sequence, source: str, errors: list[FieldError]) -> lis
     elif len(controls) > 1:
         errors.append(FieldError("variants", _("Mark exactly one variant as the control.")))
     return variants
+
+
+def _clean_link(
+    value, field: str, source: str, campaign: Campaign, seen: set[int], errors: list[FieldError]
+) -> TrackedLink | None:
+    """The variant's tracked link: one of the campaign's, required and distinct with that source."""
+    if isinstance(value, TrackedLink):
+        value = value.pk
+    if value in (None, ""):
+        if source == DataSource.TRACKED_LINK:
+            errors.append(
+                FieldError(field, _("Choose the tracked link whose visitors count for this variant."))
+            )
+        return None
+    link = TrackedLink.objects.filter(pk=value).first() if str(value).isdigit() else None
+    if link is None:
+        errors.append(FieldError(field, _("Unknown link.")))
+        return None
+    if link.campaign_id != campaign.pk:
+        errors.append(FieldError(field, _("Choose a tracked link of this campaign.")))
+        return None
+    if source == DataSource.TRACKED_LINK:
+        if link.pk in seen:
+            errors.append(FieldError(field, _("Each variant needs its own tracked link.")))
+            return None
+        seen.add(link.pk)
+    return link
 
 
 def _write_variants(experiment: Experiment, variants: list[dict]) -> None:
@@ -294,7 +343,13 @@ def _state(experiment: Experiment) -> dict:
         experiment, fields=["name", "hypothesis", "status", *DESIGN_FIELDS[:-1], "daily_visitors"]
     )
     data["variants"] = [
-        {"name": v.name, "is_control": v.is_control, "weight": v.weight, "channel": v.channel_id}
+        {
+            "name": v.name,
+            "is_control": v.is_control,
+            "weight": v.weight,
+            "channel": v.channel_id,
+            "link": v.link_id,
+        }
         for v in experiment.variants.all()
     ]
     return data
@@ -307,7 +362,7 @@ def _state(experiment: Experiment) -> dict:
 def experiment_create(*, campaign: Campaign, actor, data: Mapping) -> Experiment:
     """Design a new A/B test for the campaign (a draft): at least a control and one variant."""
     _check_writer(campaign, actor)
-    fields, variants = _clean_design(data, current=None)
+    fields, variants = _clean_design(data, campaign=campaign, current=None)
     experiment = Experiment.objects.create(campaign=campaign, created_by=actor, **fields)
     _write_variants(experiment, variants or [])
     audit_record(
@@ -331,7 +386,7 @@ def experiment_update(*, experiment: Experiment, actor, data: Mapping) -> Experi
             errors=[FieldError(key, _("Only a draft test's design can change.")) for key in frozen],
         )
     before = _state(experiment)
-    fields, variants = _clean_design(data, current=experiment)
+    fields, variants = _clean_design(data, campaign=experiment.campaign, current=experiment)
     for key, value in fields.items():
         setattr(experiment, key, value)
     experiment.save()
@@ -395,6 +450,12 @@ def experiment_transition(
             )
         if experiment.variants.count() < 2:
             raise Conflict(_("An A/B test needs a control and at least one other variant."))
+        if (
+            experiment.data_source == DataSource.TRACKED_LINK
+            and experiment.variants.filter(link__isnull=True).exists()
+        ):
+            # A link removed after the design leaves its variant without data.
+            raise Conflict(_("Every variant needs its tracked link before the test starts."))
         experiment.started_at = now
     elif action == "stop":
         experiment.stopped_at = now
@@ -451,8 +512,12 @@ def observations_record(*, experiment: Experiment, actor, rows: Sequence[Mapping
             _("Results are recorded while the test runs or after it stopped, not when it is %(status)s.")
             % {"status": experiment.get_status_display()}
         )
-    if experiment.data_source != DataSource.MANUAL:
+    if experiment.data_source == DataSource.DAILY_METRICS:
         raise Conflict(_("This test reads its counts from the channels' daily data; record the data there."))
+    if experiment.data_source == DataSource.TRACKED_LINK:
+        raise Conflict(
+            _("This test counts the clicks and conversions of its tracked links; nothing to enter.")
+        )
     variants = list(experiment.variants.all())
     by_id = {v.pk: v for v in variants}
     by_name = {v.name.lower(): v for v in variants}

@@ -27,7 +27,9 @@ def experiment_list(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the campaign's tests with their verdicts. POST: design a new test."""
     campaign = campaign_selectors.campaign_get(user=request.user, pk=pk)
     can_write = permissions.can_write(request.user, campaign)
-    form = ExperimentForm(request.POST or None, initial={"mde": 0.1, "alpha": 0.05, "power": 0.8})
+    form = ExperimentForm(
+        request.POST or None, campaign=campaign, initial={"mde": 0.1, "alpha": 0.05, "power": 0.8}
+    )
     status, error = 200, None
     if request.method == "POST":
         outcome = call_service(
