@@ -137,3 +137,15 @@ def test_the_search_page_does_not_query_per_result(client, planner, marketing):
     for index in range(4):
         archive(make_campaign(planner, marketing, f"农业活动{index}"), planner)
     assert queries() == one
+
+
+def test_a_saved_template_is_a_card_on_the_new_campaign_page(client, archived, pm, planner):
+    from campaignflow.knowledge import services
+
+    template = services.knowledge_template_create(entry=archived, actor=pm, name="联名卡模板")
+    client.force_login(planner)
+
+    page = client.get("/campaigns/new/").content.decode()
+
+    assert "联名卡模板" in page
+    assert f'value="{template.key}"' in page

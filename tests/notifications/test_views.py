@@ -128,6 +128,7 @@ def test_the_settings_page_saves_e_mail_preferences(client, dept_head):
         "alert.escalated",
         "alert.acknowledged",
         "report.daily",
+        "budget.overspent",
     ]
     html = client.get(reverse("notifications:settings")).content.decode()
     assert 'value="approval.requested" class="wide" id="id_email-email_on_3">' in html

@@ -320,8 +320,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 def _template_cards() -> list[dict]:
     cards = []
-    for key in scenarios.TEMPLATE_KEYS:
-        data = scenarios.get(key)
+    for key, data in scenarios.available().items():
         cards.append(
             {
                 "key": key,

@@ -18,6 +18,7 @@ class Event(models.TextChoices):
     ALERT_ESCALATED = "alert.escalated", _("Alert escalated (no response within 24 hours)")
     ALERT_ACKNOWLEDGED = "alert.acknowledged", _("Alert answered with a response plan")
     REPORT_DAILY = "report.daily", _("Daily data report")
+    BUDGET_OVERSPENT = "budget.overspent", _("Budget overspent")
 
 
 # Sent by the "send test message" button; never stored as a notification.
