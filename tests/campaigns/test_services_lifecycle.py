@@ -169,10 +169,12 @@ def test_it_walks_the_rest_of_the_lifecycle(campaign, planner, dept_head, manage
     ]:
         if action == "launch":
             _waive_readiness(campaign, planner)
-        if action == "archive":  # the close-out guard: the expense settlement is approved
+        if action == "archive":  # the close-out guards: settlement and evaluation report approved
+            from campaignflow.evaluation.models import EvaluationReport
             from campaignflow.expenses.models import Settlement
 
             Settlement.objects.create(campaign=campaign, status="approved")
+            EvaluationReport.objects.create(campaign=campaign, status="approved", created_by=planner)
         campaign_transition(campaign=campaign, actor=planner, action=action)
         campaign.refresh_from_db()
         assert campaign.status == status

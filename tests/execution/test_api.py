@@ -422,13 +422,15 @@ def test_the_table_2_report_comes_as_json_or_xlsx(client, campaign, planner):
 
     as_json = client.get(f"/api/v1/campaigns/{campaign.pk}/reports/tasks")
     as_xlsx = client.get(f"/api/v1/campaigns/{campaign.pk}/reports/tasks?format=xlsx")
-    bad = client.get(f"/api/v1/campaigns/{campaign.pk}/reports/tasks?format=pdf")
+    as_pdf = client.get(f"/api/v1/campaigns/{campaign.pk}/reports/tasks?format=pdf")
+    bad = client.get(f"/api/v1/campaigns/{campaign.pk}/reports/tasks?format=docx")
 
     [table] = as_json.json()["sections"][0]["tables"]
     first_column = table["columns"][0]["key"]
     assert [row[first_column] for row in table["rows"]] == ["Design"]
     assert as_xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert load_workbook(BytesIO(as_xlsx.content)).active["A3"].value == "Design"  # the seed form's layout
+    assert as_pdf["Content-Type"] == "application/pdf" and as_pdf.content.startswith(b"%PDF")
     assert bad.status_code == 422
 
 

@@ -216,11 +216,14 @@ def test_archive_is_refused_until_the_settlement_is_approved(submitted, planner,
         campaign_services.campaign_transition(campaign=submitted, actor=planner, action="archive")
 
     assert "expense settlement is Submitted, not approved" in error.value.message
-    assert [e.field for e in error.value.errors] == ["guard"]
+    assert any("expense settlement" in e.message for e in error.value.errors)
     submitted.refresh_from_db()
     assert submitted.status == "closing"
 
     services.settlement_approve(campaign=submitted, actor=manager)
+    from campaignflow.evaluation.models import EvaluationReport
+
+    EvaluationReport.objects.create(campaign=submitted, status="approved", created_by=manager)  # other guard
     campaign_services.campaign_transition(campaign=submitted, actor=planner, action="archive")
     submitted.refresh_from_db()
     assert submitted.status == "archived"

@@ -33,7 +33,7 @@ def test_json_is_the_document_with_typed_columns_and_fraction_rates(client, tabl
     assert (moments["impressions"], moments["ctr"], moments["cpa"], moments["roas"]) == (
         50000,
         "0.021",
-        "40",
+        "40.00",
         "5",
     )
     assert data["notes"][-1] == "线下门店: 客流低于预期20%"
@@ -118,15 +118,15 @@ def test_text_that_looks_like_a_formula_stays_text_in_xlsx(client, live, moments
         assert cells and all(cell.data_type == "s" for cell in cells)
 
 
-def test_pdf_is_refused_naming_format(client, table_3, pm):
+def test_pdf_downloads_a_pdf_of_the_report(client, table_3, pm):
     client.force_login(pm)
 
-    response = client.get(URL.format(table_3.pk, "daily"), {"format": "pdf"})
+    response = client.get(URL.format(table_3.pk, "daily"), {"format": "pdf", "date": "2024-06-10"})
 
-    assert response.status_code == 422
-    assert response.json()["errors"] == [
-        {"field": "format", "message": "PDF is not available yet for this report; use md, xlsx or json."}
-    ]
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert b"/BaseFont /STSong-Light" in response.content
 
 
 def test_an_unknown_format_is_422_and_an_unknown_kind_404(client, table_3, pm):
@@ -136,7 +136,7 @@ def test_an_unknown_format_is_422_and_an_unknown_kind_404(client, table_3, pm):
         client.get(URL.format(table_3.pk, "daily"), {"format": "docx"}).json()["errors"][0]["field"]
         == "format"
     )
-    assert client.get(URL.format(table_3.pk, "evaluation")).status_code == 404
+    assert client.get(URL.format(table_3.pk, "forecast")).status_code == 404
     assert client.get(URL.format(table_3.pk, "daily"), {"date": "2024-13-01"}).status_code == 422
 
 

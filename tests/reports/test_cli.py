@@ -39,9 +39,10 @@ def test_it_prints_markdown_and_json_for_a_campaign_named_by_id(table_3):
     assert json.loads(data)["kind"] == "plan"
 
 
-def test_pdf_an_unknown_campaign_and_a_hidden_one_are_errors(table_3, outsider):
-    with pytest.raises(CommandError, match="PDF is not available yet"):
-        run(str(table_3.pk), "daily", "--format", "pdf")
+def test_pdf_an_unknown_campaign_and_a_hidden_one_are_errors(table_3, outsider, tmp_path):
+    path = tmp_path / "daily.pdf"
+    run(str(table_3.pk), "daily", "--format", "pdf", "--date", "2024-06-10", "--output", str(path))
+    assert path.read_bytes().startswith(b"%PDF-")
     with pytest.raises(CommandError, match="Campaign not found"):
         run("MC-2024-9999", "daily")
     with pytest.raises(CommandError, match="Campaign not found"):

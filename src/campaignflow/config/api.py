@@ -88,6 +88,7 @@ def _mount_routers() -> None:
     from campaignflow.accounts.api import router as accounts_router
     from campaignflow.alerts.api import router as alerts_router
     from campaignflow.campaigns.api import router as campaigns_router
+    from campaignflow.evaluation.api import router as evaluation_router
     from campaignflow.execution.api import router as execution_router
     from campaignflow.expenses.api import router as expenses_router
     from campaignflow.experiments.api import router as experiments_router
@@ -108,6 +109,7 @@ def _mount_routers() -> None:
     api.add_router("", experiments_router)
     api.add_router("", knowledge_router)
     api.add_router("", expenses_router)
+    api.add_router("", evaluation_router)
 
 
 _mount_routers()

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "campaignflow.reports",
     "campaignflow.experiments",
     "campaignflow.knowledge",
+    "campaignflow.evaluation",
     "campaignflow.expenses",
     "campaignflow.web",
 ]

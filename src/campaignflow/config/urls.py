@@ -27,6 +27,7 @@ urlpatterns = [
     path("experiments/", include("campaignflow.experiments.urls")),
     path("r/<str:code>", include("campaignflow.links.public_urls")),
     path("knowledge/", include("campaignflow.knowledge.urls")),
+    path("evaluation/", include("campaignflow.evaluation.urls")),
     path("expenses/", include("campaignflow.expenses.urls")),
     path("", include("campaignflow.web.urls")),
 ]

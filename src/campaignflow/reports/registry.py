@@ -45,6 +45,7 @@ CONTENT_TYPES = {
     "json": "application/json",
     "md": "text/markdown; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EMPTY = "—"
@@ -101,7 +102,7 @@ class Kind:
     key: str
     label: object  # lazy text
     build: Callable[..., Document]
-    formats: tuple[str, ...] = ("json", "md", "xlsx")
+    formats: tuple[str, ...] = FORMATS
     # format -> fn(campaign=, request=) -> Rendered, for a kind that renders a format itself (Table 2's
     # XLSX keeps the seed form's layout); every other format goes through the generic renderers.
     own: dict = field(default_factory=dict)
@@ -113,7 +114,7 @@ ALL_KINDS = ("plan", "tasks", "daily", "interim", "evaluation", "settlement")
 
 
 def register(
-    key: str, label, build: Callable[..., Document], formats=("json", "md", "xlsx"), own: dict | None = None
+    key: str, label, build: Callable[..., Document], formats=FORMATS, own: dict | None = None
 ) -> None:
     KINDS[key] = Kind(key, label, build, tuple(formats), dict(own or {}))
 
@@ -126,10 +127,8 @@ def kind_get(key: str) -> Kind:
 
 
 def check_format(kind: Kind, fmt: str) -> str:
-    """The format, or a 422 naming `format` (PDF is honest about not being there yet)."""
+    """The format, or a 422 naming `format`."""
     fmt = (fmt or "json").strip().lower()
-    if fmt == "pdf" and "pdf" not in kind.formats:
-        raise field_error("format", _("PDF is not available yet for this report; use md, xlsx or json."))
     if fmt not in kind.formats:
         raise field_error(
             "format",
@@ -156,7 +155,7 @@ def render(document: Document, fmt: str) -> Rendered:
 
 
 def produce(key: str, fmt: str, *, campaign, request: Request | None = None) -> Rendered:
-    """Check the format first (a PDF request fails before any work), then build and render."""
+    """Check the format first (an unknown format fails before any work), then build and render."""
     kind = kind_get(key)
     fmt = check_format(kind, fmt)
     if fmt in kind.own:
@@ -167,10 +166,15 @@ def produce(key: str, fmt: str, *, campaign, request: Request | None = None) -> 
 # --- JSON -------------------------------------------------------------------------------------------
 
 
+CENT = Decimal("0.01")
+
+
 def _json_value(value, kind: str = TEXT):
     if value is None:
         return None
     if isinstance(value, Decimal):
+        if kind == MONEY and value.is_finite():  # amounts are decimal strings with cents, on every database
+            return str(value.quantize(CENT))
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -462,10 +466,22 @@ def render_xlsx(document: Document) -> bytes:
     return buffer.getvalue()
 
 
+def render_pdf(document: Document) -> bytes:
+    from .pdf import render_pdf as render  # reportlab is imported only when a PDF is made
+
+    return render(document)
+
+
 RENDERERS: dict[str, Callable[[Document], bytes]] = {
     "json": render_json,
     "md": render_md,
     "xlsx": render_xlsx,
+    "pdf": render_pdf,
 }
 
-FORMAT_LABELS = {"md": gettext_lazy("Markdown"), "xlsx": gettext_lazy("Excel (XLSX)"), "json": "JSON"}
+FORMAT_LABELS = {
+    "md": gettext_lazy("Markdown"),
+    "xlsx": gettext_lazy("Excel (XLSX)"),
+    "json": "JSON",
+    "pdf": "PDF",
+}

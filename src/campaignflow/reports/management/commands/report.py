@@ -63,7 +63,7 @@ class Command(BaseCommand):
             )
             raise CommandError(f"{exc.message} {details}".strip())
         output = options["output"]
-        if output is None and not rendered.filename.endswith(".xlsx"):
+        if output is None and not rendered.filename.endswith((".xlsx", ".pdf")):
             self.stdout.write(rendered.content.decode())
             return
         path = Path(output or rendered.filename)

@@ -1,0 +1,270 @@
+"""PDF rendering of any report document, laid out like the seed's forms (DESIGN §5).
+
+reportlab's built-in CID fonts carry the Chinese glyphs without shipping a font file: STSong-Light
+(Adobe-GB1) for simplified Chinese and English, MSung-Light (Adobe-CNS1) for traditional Chinese,
+picked by the active language. The text stays text in the file (searchable, copyable).
+
+Layout: the title, the meta lines as a two-column table, then each section with its paragraphs
+and tables (header row shaded, grid, the header repeated on every page, column widths by content,
+long text wrapped), the notes last, the page number at the foot of every page. A kind may ask for
+a bar chart of one percent column of its tables (`register_chart`), drawn with reportlab.graphics:
+the evaluation report charts the achievement of each dimension.
+
+Formula injection does not apply: a PDF cell is never evaluated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from . import registry
+
+SIMPLIFIED_FONT, TRADITIONAL_FONT = "STSong-Light", "MSung-Light"
+HEADER_FILL = colors.HexColor("#E7EBF1")
+GRID = colors.HexColor("#9AA5B4")
+BAR = colors.HexColor("#3B6FB6")
+MARGIN = 15 * mm
+NUMERIC = {registry.INTEGER, registry.NUMBER, registry.MONEY, registry.PERCENT, registry.RATIO}
+MIN_COLUMN, MAX_TEXT_UNITS = 14 * mm, 60
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A horizontal bar chart of `value_key` (a percent column) labelled by `label_key`."""
+
+    label_key: str
+    value_key: str
+    title: object  # lazy text
+    reference: Decimal | None = Decimal(1)  # a line at 100 %
+
+
+CHARTS: dict[str, ChartSpec] = {}
+
+
+def register_chart(kind: str, *, label_key: str, value_key: str, title, reference=Decimal(1)) -> None:
+    """Draw a bar chart under the first table of `kind` that has both columns."""
+    CHARTS[kind] = ChartSpec(label_key, value_key, title, reference)
+
+
+def font_name(language: str | None = None) -> str:
+    """The CID font for the language: traditional Chinese gets MSung, everything else STSong."""
+    language = (language or translation.get_language() or "").lower()
+    font = (
+        TRADITIONAL_FONT if language.startswith(("zh-hant", "zh-tw", "zh-hk", "zh-mo")) else SIMPLIFIED_FONT
+    )
+    if font not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    return font
+
+
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
+    return {
+        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=22, spaceAfter=6),
+        "section": ParagraphStyle(
+            "section", parent=base, fontSize=12, leading=16, spaceBefore=10, spaceAfter=4
+        ),
+        "table_title": ParagraphStyle("table_title", parent=base, fontSize=10, leading=14, spaceBefore=4),
+        "body": ParagraphStyle("body", parent=base, spaceAfter=4),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11),
+        "number": ParagraphStyle("number", parent=base, fontSize=8.5, leading=11, alignment=TA_RIGHT),
+        "header": ParagraphStyle("header", parent=base, fontSize=8.5, leading=11),
+    }
+
+
+def _text(value) -> str:
+    """Text for a Paragraph: escaped, line breaks kept."""
+    return escape(str(value)).replace("\r\n", "\n").replace("\n", "<br/>")
+
+
+def _units(text: str) -> int:
+    return registry._text_width(text)
+
+
+def _widths(table: registry.Table, cells: list[list[str]], available: float) -> list[float]:
+    """Column widths in proportion to their longest content (capped), never below MIN_COLUMN."""
+    wants = []
+    for index, column in enumerate(table.columns):
+        longest = max([_units(str(column.label))] + [_units(row[index]) for row in cells if index < len(row)])
+        wants.append(max(4, min(MAX_TEXT_UNITS, longest)))
+    total = sum(wants) or 1
+    widths = [max(MIN_COLUMN, available * want / total) for want in wants]
+    scale = available / sum(widths)
+    return [width * scale for width in widths]
+
+
+def _table(table: registry.Table, styles: dict, available: float) -> Table:
+    shown = [
+        [registry.display(value, column.kind) for column, value in zip(table.columns, row, strict=False)]
+        for row in table.rows
+    ] or [[registry.EMPTY] * len(table.columns)]
+    widths = _widths(table, shown, available)
+    data = [[Paragraph(_text(column.label), styles["header"]) for column in table.columns]]
+    for row in shown:
+        data.append(
+            [
+                Paragraph(_text(text), styles["number" if column.kind in NUMERIC else "cell"])
+                for column, text in zip(table.columns, row, strict=False)
+            ]
+        )
+    flowable = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    flowable.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+                ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return flowable
+
+
+def _fraction(value) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _chart(table: registry.Table, spec: ChartSpec, font: str, width: float) -> Drawing | None:
+    keys = [column.key for column in table.columns]
+    if spec.label_key not in keys or spec.value_key not in keys:
+        return None
+    label_at, value_at = keys.index(spec.label_key), keys.index(spec.value_key)
+    points = [
+        (str(row[label_at])[:24], _fraction(row[value_at]))
+        for row in table.rows
+        if _fraction(row[value_at]) is not None
+    ]
+    if not points:
+        return None
+    bar_height = 16
+    plot_height = bar_height * len(points)
+    height = plot_height + 50
+    drawing = Drawing(width, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 110, 20
+    chart.width, chart.height = width - 150, plot_height
+    # Top to bottom in the table's order: the chart draws its first category at the bottom.
+    chart.data = [[value * 100 for _label, value in reversed(points)]]
+    chart.categoryAxis.categoryNames = [label for label, _value in reversed(points)]
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    top = max(value * 100 for _label, value in points)
+    reference = float(spec.reference * 100) if spec.reference is not None else None
+    chart.valueAxis.valueMax = max(top, reference or 0) * 1.1 or 1
+    chart.valueAxis.labelTextFormat = "%d%%"
+    chart.bars[0].fillColor = BAR
+    chart.bars[0].strokeColor = None
+    chart.barLabelFormat = "%.0f%%"
+    chart.barLabels.fontName = font
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 3
+    drawing.add(chart)
+    if reference is not None:
+        x = chart.x + chart.width * reference / chart.valueAxis.valueMax
+        drawing.add(
+            Line(x, chart.y, x, chart.y + plot_height, strokeColor=colors.red, strokeDashArray=[3, 2])
+        )
+    drawing.add(String(0, height - 14, str(spec.title), fontName=font, fontSize=10))
+    return drawing
+
+
+def _footer(font: str, title: str):
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(MARGIN, 8 * mm, title[:80])
+        canvas.drawRightString(A4[0] - MARGIN, 8 * mm, _("Page %(page)d") % {"page": doc.page})
+        canvas.restoreState()
+
+    return draw
+
+
+def render_pdf(document: registry.Document) -> bytes:
+    """The document as an A4 PDF with the CJK font of the active language."""
+    font = font_name()
+    styles = _styles(font)
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + 4 * mm,
+        title=str(document.title),
+        invariant=1,
+    )
+    available = A4[0] - 2 * MARGIN
+    story: list = [Paragraph(_text(document.title), styles["title"])]
+    if document.meta:
+        meta = Table(
+            [
+                [
+                    Paragraph(_text(label), styles["header"]),
+                    Paragraph(_text(registry.display(value)), styles["cell"]),
+                ]
+                for label, value in document.meta
+            ],
+            colWidths=[available * 0.25, available * 0.75],
+            hAlign="LEFT",
+        )
+        meta.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL),
+                    ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [meta, Spacer(1, 4 * mm)]
+    spec = CHARTS.get(document.kind)
+    charted = False
+    for section in document.sections:
+        story.append(Paragraph(_text(section.title), styles["section"]))
+        for paragraph in section.paragraphs:
+            story.append(Paragraph(_text(paragraph), styles["body"]))
+        for table in section.tables:
+            if table.title:
+                story.append(Paragraph(_text(table.title), styles["table_title"]))
+            story += [_table(table, styles, available), Spacer(1, 3 * mm)]
+            if spec is not None and not charted:
+                drawing = _chart(table, spec, font, available)
+                if drawing is not None:
+                    story += [KeepTogether([drawing]), Spacer(1, 3 * mm)]
+                    charted = True
+    if document.notes:
+        story.append(Paragraph(_text(document.notes_title or _("Notes")), styles["section"]))
+        story += [Paragraph("• " + _text(note), styles["body"]) for note in document.notes]
+    footer = _footer(font, str(document.title))
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
