@@ -4,6 +4,7 @@
 #   make test      lint, format check and the whole pytest suite (e2e tests need /usr/bin/chromium)
 #   make lint      ruff check + ruff format --check
 #   make worker    the background job consumer (Huey)
+#   make bench     every benchmark in bench/ at quick sizes, one table against bench/baseline.json
 #   make messages  extract translatable strings into src/campaignflow/locale (zh_Hans, zh_Hant)
 #   make clean     caches, build output, compiled translations and collected static files
 
@@ -24,7 +25,7 @@ override CAMPAIGNFLOW_DATA_DIR := $(CURDIR)/var
 endif
 export CAMPAIGNFLOW_DATA_DIR
 
-.PHONY: run test lint format worker messages compilemessages install clean distclean
+.PHONY: run test lint format worker messages compilemessages install clean distclean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,10 @@ run: compilemessages
 worker: $(VENV)/.installed
 	$(CF) migrate --noinput
 	$(CF) worker
+
+# Regressions beyond 1.5x the baseline are printed as warnings; only a benchmark that cannot run fails.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check $(LINT_PATHS)

@@ -78,13 +78,14 @@ INSTALLED_APPS = [
     "campaignflow.reports",
     "campaignflow.experiments",
     "campaignflow.knowledge",
-    "campaignflow.evaluation",
     "campaignflow.expenses",
+    "campaignflow.evaluation",
     "campaignflow.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "campaignflow.core.middleware.RequestIdMiddleware",  # X-Request-ID, request log record
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -195,6 +196,12 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS-only deployments (docs/deployment.md); off by default so `make run` works over plain http.
+SECURE_SSL_REDIRECT = env_bool("CAMPAIGNFLOW_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # probes talk plain http to the process
+SECURE_HSTS_SECONDS = env_int("CAMPAIGNFLOW_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CAMPAIGNFLOW_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("CAMPAIGNFLOW_SECURE_HSTS_PRELOAD", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CAMPAIGNFLOW_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 
 # --- e-mail --------------------------------------------------------------------------------
@@ -230,14 +237,25 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- logging ----------------------------------------------------------------------------------
+LOG_FORMAT = env_str("CAMPAIGNFLOW_LOG_FORMAT", "plain").strip().lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"CAMPAIGNFLOW_LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "campaignflow.core.logging.JsonFormatter"},
+    },
+    "filters": {"request": {"()": "campaignflow.core.logging.RequestContextFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("CAMPAIGNFLOW_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # One record per request; in plain text gunicorn's access log already says the same.
+        "campaignflow.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
         # run_huey adds its own handler to a "huey" logger that has none: every line came out twice.
         "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

@@ -3,6 +3,8 @@ from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
 
+from campaignflow.core import health
+
 from .api import api
 
 
@@ -13,6 +15,8 @@ def api_not_found(request, *args, **kwargs):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -27,7 +31,7 @@ urlpatterns = [
     path("experiments/", include("campaignflow.experiments.urls")),
     path("r/<str:code>", include("campaignflow.links.public_urls")),
     path("knowledge/", include("campaignflow.knowledge.urls")),
-    path("evaluation/", include("campaignflow.evaluation.urls")),
     path("expenses/", include("campaignflow.expenses.urls")),
+    path("evaluation/", include("campaignflow.evaluation.urls")),
     path("", include("campaignflow.web.urls")),
 ]
