@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -93,10 +94,22 @@ def test_a_file_over_the_size_limit_is_refused(live, finance, settings):
     assert "100 B" in error.value.errors[0].message
 
 
-def test_the_limit_defaults_to_ten_megabytes(settings):
-    del settings.CAMPAIGNFLOW_MAX_ATTACHMENT_BYTES
+def test_the_limit_defaults_to_ten_megabytes_and_follows_the_environment():
+    import subprocess
+    import sys
 
-    assert attachments.max_bytes() == 10 * 1024 * 1024
+    def limit(**env):
+        code = (
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'campaignflow.config.settings'; "
+            "django.setup(); from campaignflow.expenses import attachments; print(attachments.max_bytes())"
+        )
+        environment = {k: v for k, v in os.environ.items() if k != "CAMPAIGNFLOW_MAX_ATTACHMENT_BYTES"} | env
+        return subprocess.run(
+            [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    assert limit() == str(10 * 1024 * 1024)
+    assert limit(CAMPAIGNFLOW_MAX_ATTACHMENT_BYTES="5000000") == "5000000"
 
 
 def test_an_empty_file_is_refused(live, finance):

@@ -266,3 +266,5 @@ CAMPAIGNFLOW_BASE_URL = env_str("CAMPAIGNFLOW_BASE_URL", "http://127.0.0.1:8000"
 CAMPAIGNFLOW_MAX_IMPORT_BYTES = env_int(
     "CAMPAIGNFLOW_MAX_IMPORT_BYTES", 200_000_000
 )  # metrics imports this big or bigger are refused (413)
+# expense attachments (invoices, contracts) larger than this are refused (422 naming the field)
+CAMPAIGNFLOW_MAX_ATTACHMENT_BYTES = env_int("CAMPAIGNFLOW_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
