@@ -20,6 +20,8 @@ def test_the_tab_shows_the_prefilled_table_and_a_writer_starts_and_edits(client,
     assert (
         page.status_code == 200 and "单次转化成本" in page.content.decode() and "80%" in page.content.decode()
     )
+    assert "1,000,000.00" in page.content.decode()  # the revenue target as an amount, not 1000000.0000
+    assert "1000000.0000" not in page.content.decode()
     assert start.status_code == 302
     assert row.status_code == 200 and "成本偏高" in row.content.decode()
     assert save.status_code == 302 and submit.status_code == 302

@@ -48,6 +48,19 @@ class DimensionRow:
     goal_id: int | None = None
     id: int | None = None  # the stored dimension, once the report exists
 
+    @property
+    def target_text(self) -> str | None:
+        """The target as Table 4 reads it (a count, an amount, a percentage, ROAS as a multiple)."""
+        from .documents import _value_text
+
+        return _value_text(self.target, self.unit, self.metric)
+
+    @property
+    def actual_text(self) -> str | None:
+        from .documents import _value_text
+
+        return _value_text(self.actual, self.unit, self.metric)
+
 
 @dataclass
 class EvaluationView:
