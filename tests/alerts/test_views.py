@@ -241,3 +241,17 @@ def test_the_alerts_page_query_count_does_not_grow_with_alerts(client, live_camp
 
     assert Alert.objects.count() == 5
     assert len(many) == len(few)
+
+
+def test_the_status_filters_speak_the_users_language(client, alert, pm):
+    client.force_login(pm)
+
+    def pills(language):
+        page = client.get("/alerts/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        nav = page[page.index('class="filter-tabs"') :]
+        return re.findall(r'status=\w+"[^>]*>([^<]+)</a>', nav[: nav.index("</nav>")])
+
+    assert pills("en")[-1] == "All"
+    assert pills("zh-hans")[-1] == "全部"
+    assert pills("zh-hant")[-1] == "全部"
+    assert pills("en")[0] == "Active"

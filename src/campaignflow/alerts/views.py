@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns import selectors as campaign_selectors
@@ -26,11 +27,11 @@ from .models import Alert, AlertRule
 
 LIST_LIMIT = 200
 FILTERS = (
-    (selectors.ACTIVE, _("Active")),
+    (selectors.ACTIVE, gettext_lazy("Active")),
     (AlertStatus.OPEN, AlertStatus.OPEN.label),
     (AlertStatus.ACKNOWLEDGED, AlertStatus.ACKNOWLEDGED.label),
     (AlertStatus.RESOLVED, AlertStatus.RESOLVED.label),
-    ("all", _("All")),
+    ("all", gettext_lazy("All")),
 )
 
 
