@@ -157,6 +157,7 @@ def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("CAMPAIGNFLOW_")}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests set it for their own process
     return (
         env
         | {
