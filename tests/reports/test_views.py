@@ -26,6 +26,9 @@ def test_the_tab_lists_reports_with_anomalies_highlighted_and_downloads(client, 
     assert 'class="alert alert-warning anomalies"' in html
     assert "朋友圈: Clicks +31.25% day over day (800 → 1,050)." in html
     assert f"/reports/daily/{report.pk}/download/?format=xlsx" in html
+    assert f"/reports/daily/{report.pk}/download/?format=pdf" in html
+    for kind in ("plan", "tasks", "daily", "evaluation", "settlement"):  # every report, as PDF and XLSX
+        assert f"/reports/campaigns/{table_3.pk}/{kind}/download/?format=pdf" in html
     assert ">Reports</a>" in html
 
 

@@ -31,7 +31,7 @@ router = Router(tags=["reports"])
 
 CAMPAIGN = "/campaigns/{int:campaign_id}"
 # `format` shadows a builtin: the parameter is named fmt and aliased.
-FORMAT = Query("json", alias="format", max_length=10, description="json, md or xlsx (pdf: not yet)")
+FORMAT = Query("json", alias="format", max_length=10, description="json, md, xlsx or pdf")
 DATE = Query(None, description="daily: the day (default: the last day with data)")
 REVIEW = Query(None, ge=1, le=MAX_ID, description="interim: the review (default: the latest)")
 

@@ -27,7 +27,7 @@ from .api import file_response
 from .forms import GenerateForm, ItemForm, ReviewCreateForm, SummaryForm
 from .models import InterimReview, InterimReviewItem
 
-DOWNLOADS = ("md", "xlsx")
+DOWNLOADS = ("pdf", "xlsx", "md")
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -65,7 +65,11 @@ def _tab_context(request: HttpRequest, campaign: Campaign, **extra) -> dict:
         "reviews": list(selectors.reviews_for(campaign=campaign)),
         "can_write": permissions.can_write_reports(request.user, campaign),
         "downloads": [(fmt, registry.FORMAT_LABELS[fmt]) for fmt in DOWNLOADS],
-        "kinds": [registry.KINDS[key] for key in ("plan", "tasks", "daily") if key in registry.KINDS],
+        "kinds": [
+            registry.KINDS[key]
+            for key in ("plan", "tasks", "daily", "evaluation", "settlement")
+            if key in registry.KINDS
+        ],
         "generate_form": GenerateForm(initial={"date": today - dt.timedelta(days=1)}),
         "review_form": ReviewCreateForm(
             initial={

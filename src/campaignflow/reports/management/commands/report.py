@@ -1,8 +1,8 @@
-"""`campaignflow report <campaign> <kind> --format md|xlsx|json [--date] [--output FILE]`.
+"""`campaignflow report <campaign> <kind> --format md|xlsx|pdf|json [--date] [--output FILE]`.
 
 Builds the same report as GET /api/v1/campaigns/{id}/reports/{kind} through the registry. Run
 from the server's shell it reads every campaign; with --user it sees what that user may see.
-Without --output, md and json go to standard output and xlsx is written to the report's own
+Without --output, md and json go to standard output; xlsx and pdf are written to the report's own
 file name in the current directory.
 """
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("campaign", help="campaign id or registration number (MC-YYYY-NNNN)")
         parser.add_argument("kind", help="plan, tasks, daily or interim")
-        parser.add_argument("--format", default="md", help="md, xlsx or json (default md)")
+        parser.add_argument("--format", default="md", help="md, xlsx, pdf or json (default md)")
         parser.add_argument(
             "--date", default=None, help="daily: the day, YYYY-MM-DD (default: last day with data)"
         )
