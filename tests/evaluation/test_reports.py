@@ -36,6 +36,10 @@ def test_the_evaluation_pdf_carries_chinese_text_in_the_font_of_the_language(
     assert "120%" in text and "80%" in text  # revenue and the lower-is-better CPA, in the table and chart
     if language == "zh-hant":
         assert b"STSong-Light" not in content
+        # the traditional collection's own CMap (a viewer that reads UniGB for it shows nothing)
+        assert b"/Encoding /UniCNS-UCS2-H" in content and b"UniGB" not in content
+    else:
+        assert b"/Encoding /UniGB-UCS2-H" in content
 
 
 def test_the_settlement_pdf_lists_the_categories(closing):

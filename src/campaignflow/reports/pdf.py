@@ -69,7 +69,20 @@ def font_name(language: str | None = None) -> str:
         TRADITIONAL_FONT if language.startswith(("zh-hant", "zh-tw", "zh-hk", "zh-mo")) else SIMPLIFIED_FONT
     )
     if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+        pdfmetrics.registerFont(_cid_font(font))
+    return font
+
+
+def _cid_font(face: str) -> UnicodeCIDFont:
+    """reportlab's Unicode CID font, declared with the CMap of its own character collection.
+
+    reportlab 4–5 declare MSung-Light (Adobe-CNS1) with UniGB-UCS2-H, the CMap of the simplified
+    collection (Adobe-GB1); viewers that honour the declaration (poppler, for one) then cannot show
+    traditional text. The text itself is written as UTF-16 either way, which both UCS2 CMaps read.
+    """
+    font = UnicodeCIDFont(face)
+    if face == TRADITIONAL_FONT and font.encodingName.startswith("UniGB"):
+        font.encodingName = font.encodingName.replace("UniGB", "UniCNS")
     return font
 
 
