@@ -5,6 +5,8 @@ renderers (JSON, Markdown, XLSX, PDF with the achievement chart).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +26,30 @@ from campaignflow.reports.registry import (
 )
 
 from . import selectors
+
+# Extra sections of the evaluation report from other apps (A/B tests, …): fn(campaign) -> Section or
+# None, registered from their apps.ready so this app imports none of them. A builder answers None
+# when it has nothing to say; its section then appears neither in the report nor on the page.
+EXTRA_SECTIONS: list[Callable] = []
+
+
+def register_section(fn: Callable) -> None:
+    if fn not in EXTRA_SECTIONS:
+        EXTRA_SECTIONS.append(fn)
+
+
+def extra_sections(campaign) -> list[Section]:
+    """The registered sections that have something to show for this campaign, in registration order."""
+    return [section for section in (fn(campaign) for fn in EXTRA_SECTIONS) if section is not None]
+
+
+def extra_section_data(campaign) -> list[dict]:
+    """The same sections as JSON-ready data (registry.document_data) for the Evaluation page."""
+    if not EXTRA_SECTIONS:
+        return []
+    sections = extra_sections(campaign)
+    document = Document(kind="evaluation", title="", filename="", sections=sections)
+    return registry.document_data(document)["sections"] if sections else []
 
 
 def _value_text(value, unit: str, metric: str) -> str | None:
@@ -184,6 +210,7 @@ def evaluation_document(*, campaign, request=None) -> Document:
             review,
             Section(_("Lessons learned"), tables=[lessons]),
             retrospective,
+            *extra_sections(campaign),
         ],
         notes=notes,
         notes_title=_("Notes"),
@@ -266,4 +293,11 @@ def register() -> None:
     )
 
 
-__all__ = ["evaluation_document", "register", "settlement_document"]
+__all__ = [
+    "evaluation_document",
+    "extra_section_data",
+    "extra_sections",
+    "register",
+    "register_section",
+    "settlement_document",
+]

@@ -21,7 +21,7 @@ from campaignflow.campaigns.models import Campaign
 from campaignflow.core.errors import NotFound
 from campaignflow.web.errors import ErrorDisplay, call_service, web_view
 
-from . import archive, permissions, selectors, services
+from . import archive, documents, permissions, selectors, services
 from .forms import DecisionForm, DimensionForm, ReportForm
 
 ACTIONS = ("submit", "approve", "reject")
@@ -64,6 +64,7 @@ def _context(request: HttpRequest, campaign: Campaign, **extra) -> dict:
         and report is not None
         and report.status == "submitted",
         "is_archived": campaign.status == CampaignStatus.ARCHIVED,
+        "extra_sections": documents.extra_section_data(campaign),
     }
     if editable and report is not None and "report_form" not in extra:
         context["report_form"] = ReportForm(

@@ -21,10 +21,12 @@ class ExperimentsConfig(AppConfig):
         from campaignflow.campaigns import demo as campaign_demo
         from campaignflow.campaigns.navigation import CampaignTab, register_tab
         from campaignflow.campaigns.templatetags import campaign_ui
+        from campaignflow.evaluation import documents as evaluation_documents
 
-        from . import demo
+        from . import demo, report
 
         register_tab(CampaignTab("experiments", _("Experiments"), "experiments:list", order=50))
         for verb, label in VERB_LABELS.items():
             campaign_ui.VERB_LABELS.setdefault(verb, label)
         campaign_demo.register_before_action(demo.before_action)
+        evaluation_documents.register_section(report.evaluation_section)
