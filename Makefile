@@ -10,6 +10,8 @@
 
 SHELL := /bin/bash
 PYTHON ?= python3
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS="-n 0 tests/metrics"` runs it in one.
+PYTEST_ARGS ?= -n auto
 VENV ?= .venv
 BIN := $(abspath $(VENV))/bin
 CF := $(BIN)/campaignflow
