@@ -179,6 +179,15 @@ def test_serve_configures_gunicorn_from_its_options():
     assert app.cfg.bind == ["[::1]:8123"]
     assert (app.cfg.workers, app.cfg.threads, app.cfg.timeout) == (3, 2, 30)
     assert app.cfg.worker_class_str == "gthread"
+    assert app.cfg.accesslog == "-" and "request_id=%({x-request-id}o)s" in app.cfg.access_log_format
+
+
+def test_serve_leaves_request_logging_to_the_app_when_logs_are_json():
+    app = GunicornApplication(
+        gunicorn_options(host="127.0.0.1", port=8123, workers=1, threads=1, timeout=30, log_format="json")
+    )
+
+    assert app.cfg.accesslog is None
 
 
 def test_serve_refuses_to_start_before_static_files_are_collected(tmp_path):

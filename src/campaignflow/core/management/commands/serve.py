@@ -47,14 +47,25 @@ def bind_address(host: str, port: int) -> str:
     return f"{host}:{port}"
 
 
-def gunicorn_options(*, host: str, port: int, workers: int, threads: int, timeout: int) -> dict:
+# The combined log format, then the time taken and the id RequestIdMiddleware set on the response
+# (the same as deploy/gunicorn.conf.py).
+ACCESS_LOG_FORMAT = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms request_id=%({x-request-id}o)s'
+)
+
+
+def gunicorn_options(
+    *, host: str, port: int, workers: int, threads: int, timeout: int, log_format: str = "plain"
+) -> dict:
+    """gunicorn's settings; with JSON logs the app logs each request itself, so no access log."""
     return {
         "bind": [bind_address(host, port)],
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread" if threads > 1 else "sync",
         "timeout": timeout,
-        "accesslog": "-",
+        "accesslog": None if log_format == "json" else "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         "proc_name": "campaignflow",
     }
@@ -120,6 +131,7 @@ class Command(BaseCommand):
                 workers=options["workers"],
                 threads=options["threads"],
                 timeout=options["timeout"],
+                log_format=settings.LOG_FORMAT,
             )
         ).run()
 
