@@ -435,18 +435,12 @@ class MemberPatch(InputSchema):
     group: str = Field(None, max_length=60)
 
 
-class MemberOut(Schema):
-    id: int
-    campaign: int
+class PersonOut(Schema):
+    """The person of a row that has a `user` foreign key: id, username and display name."""
+
     user: int
     username: str
     user_name: str
-    role: str
-    group: str
-
-    @staticmethod
-    def resolve_campaign(obj) -> int:
-        return obj.campaign_id
 
     @staticmethod
     def resolve_user(obj) -> int:
@@ -459,6 +453,17 @@ class MemberOut(Schema):
     @staticmethod
     def resolve_user_name(obj) -> str:
         return str(obj.user)
+
+
+class MemberOut(PersonOut):
+    id: int
+    campaign: int
+    role: str
+    group: str
+
+    @staticmethod
+    def resolve_campaign(obj) -> int:
+        return obj.campaign_id
 
 
 class BriefIn(InputSchema):

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from campaignflow.campaigns.schemas import MAX_ID, InputSchema, ObjectId
+from campaignflow.campaigns.schemas import MAX_ID, InputSchema, ObjectId, PersonOut
 
 from .choices import LogKind, MeetingKind, RaciRole, TaskStatus
 
@@ -153,23 +153,8 @@ class RaciIn(InputSchema):
     role: RaciRole
 
 
-class RaciOut(Schema):
-    user: int
-    username: str
-    user_name: str
+class RaciOut(PersonOut):
     role: str
-
-    @staticmethod
-    def resolve_user(obj) -> int:
-        return obj.user_id
-
-    @staticmethod
-    def resolve_username(obj) -> str:
-        return obj.user.username
-
-    @staticmethod
-    def resolve_user_name(obj) -> str:
-        return str(obj.user)
 
 
 class TaskRaciOut(Schema):
