@@ -12,7 +12,6 @@ from campaignflow.campaigns.models import BudgetLine
 from campaignflow.core.errors import Conflict, ValidationFailed
 from campaignflow.expenses import services
 from campaignflow.expenses.models import Expense, Settlement
-from campaignflow.notifications.models import Notification
 from tests.expenses.conftest import expense_data
 
 
@@ -150,25 +149,3 @@ def test_an_expense_keeps_its_category_when_a_change_removes_its_budget_line(liv
 
     expense.refresh_from_db()
     assert (expense.budget_line, expense.category) == (None, "third_party")
-
-
-def test_overspending_a_category_notifies_the_owner_and_finance_once(live, pm, finance, planner):
-    line = live.lines["third_party"]  # 10,000
-
-    services.expense_create(campaign=live, actor=pm, data=expense_data(line, amount="9000.00"))
-    assert not Notification.objects.filter(event="budget.overspent").exists()
-    services.expense_create(campaign=live, actor=pm, data=expense_data(line, amount="1500.00"))
-    services.expense_create(campaign=live, actor=pm, data=expense_data(line, amount="100.00"))
-
-    notified = Notification.objects.filter(event="budget.overspent")
-    assert sorted(n.recipient.username for n in notified) == ["finance", "planner"]
-    assert "Third-party services" in notified[0].title
-
-
-def test_overspending_the_total_budget_is_its_own_alert(live, finance, planner):
-    services.expense_create(
-        campaign=live, actor=finance, data=expense_data(live.lines["promotion"], amount="100000.01")
-    )
-
-    titles = set(Notification.objects.filter(event="budget.overspent").values_list("title", flat=True))
-    assert titles == {"Overspent: Promotion of Spring tea launch", "Overspent: Total of Spring tea launch"}

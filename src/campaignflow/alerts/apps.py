@@ -22,6 +22,7 @@ class AlertsConfig(AppConfig):
         from campaignflow.campaigns import demo as campaign_demo
         from campaignflow.campaigns.navigation import CampaignTab, register_tab
         from campaignflow.campaigns.templatetags import campaign_ui
+        from campaignflow.expenses.services import register_budget_watcher
         from campaignflow.metrics.services import register_after_import
 
         from . import demo, services, tasks  # noqa: F401 - tasks registers the periodic jobs
@@ -30,4 +31,5 @@ class AlertsConfig(AppConfig):
         for verb, label in VERB_LABELS.items():
             campaign_ui.VERB_LABELS.setdefault(verb, label)
         register_after_import(services.after_import)
+        register_budget_watcher(services.budget_alerts_sync)
         campaign_demo.register_before_action(demo.before_action)

@@ -20,6 +20,14 @@ class Condition(models.TextChoices):
 PERCENT_CONDITIONS = (Condition.BELOW_TARGET_PCT, Condition.DAY_OVER_DAY_CHANGE_PCT)
 
 
+class Source(models.TextChoices):
+    """What opened an alert: one of the alert rules on the campaign's data, or a check the product
+    makes itself (recorded spend past a budget category, DESIGN §4, seed 002 budget control)."""
+
+    RULE = "rule", _("Alert rule")
+    BUDGET = "budget", _("Budget")
+
+
 class Window(models.TextChoices):
     """Which days a rule's value is summed over; day-over-day always compares two single days."""
 

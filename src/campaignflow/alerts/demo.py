@@ -9,6 +9,10 @@ days — a wave of negative comments, then conversions collapsing — and the al
   escalated to the head of Marketing and management;
 - the project manager's own day-over-day rules on that channel: the conversions alert is
   acknowledged with a response plan, the CVR one is still open, due within the day.
+
+The materials invoices come in about 6 % over budget (expenses demo), which opens a budget alert
+on every campaign once launched; before a campaign closes, the project manager answers it with a
+response plan and resolves it, so only the running campaigns keep theirs open.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from campaignflow.metrics import services as metric_services
 from campaignflow.metrics.models import DailyMetric
 
 from . import services
-from .choices import Condition, Severity
-from .models import AlertRule
+from .choices import ACTIVE_STATUSES, AlertStatus, Condition, Severity, Source
+from .models import Alert, AlertRule
 
 logger = logging.getLogger(__name__)
 
@@ -38,16 +42,21 @@ RESPONSE_PLAN = (
     "1. 今日内联系KOL发布冲泡指南与澄清视频；2. 客服24小时内逐条回复负面评论；"
     "3. 抖音素材替换为门店试饮实拍，明日复盘转化率。负责人：刘洋"
 )
+BUDGET_PLAN = "物料追加印刷导致超支约6%，由第三方服务的节余覆盖，决算时说明原因。负责人：刘洋"
+BUDGET_NOTE = "超支已在费用决算中说明。"
 UNANSWERED_HOURS = 26  # past the 24 hours: escalated
 RECENT_HOURS = 5
 
 
 def before_action(*, campaign: Campaign, action: str, users: dict) -> None:
-    """Before launch of a campaign that is still running: the incident and its alerts."""
-    if action != "launch":
-        return
+    """Before launch of a campaign that is still running: the incident and its alerts; before
+    close, the budget alerts answered."""
     pm, analyst = users.get(PM), users.get(ANALYST)
     if pm is None or analyst is None:
+        return
+    if action == "close":
+        _answer_budget_alerts(campaign, pm)
+    if action != "launch":
         return
     campaign = Campaign.objects.get(pk=campaign.pk)
     today = timezone.localdate()
@@ -62,6 +71,18 @@ def before_action(*, campaign: Campaign, action: str, users: dict) -> None:
             _alerts(campaign, pm, channel_id, first, second)
     except ApplicationError as exc:
         logger.warning("demo alerts for %s refused: %s", campaign, exc)
+
+
+def _answer_budget_alerts(campaign: Campaign, pm) -> None:
+    for alert in Alert.objects.filter(
+        campaign_id=campaign.pk, source=Source.BUDGET, status__in=ACTIVE_STATUSES
+    ):
+        try:
+            if alert.status == AlertStatus.OPEN:
+                alert = services.alert_acknowledge(alert=alert, actor=pm, response_plan=BUDGET_PLAN)
+            services.alert_resolve(alert=alert, actor=pm, note=BUDGET_NOTE)
+        except ApplicationError as exc:
+            logger.warning("demo budget alert %s refused: %s", alert.pk, exc)
 
 
 def _row(metric: DailyMetric) -> dict:

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ACTIVE_STATUSES, AlertStatus, Condition, Severity, Window
+from .choices import ACTIVE_STATUSES, AlertStatus, Condition, Severity, Source, Window
 
 USER = settings.AUTH_USER_MODEL
 RESPONSE_HOURS = 24  # seed 003: the project manager answers an anomaly within 24 hours
@@ -92,11 +92,22 @@ class Alert(models.Model):
 
     Re-evaluation updates the active alert of a (rule, campaign, channel) instead of opening
     another; `still_breaching` says whether the latest evaluation still found the breach.
+
+    An alert the product raises itself has no rule: its `source` says what raised it (a budget
+    category overspent) and `subject` which one ("materials", "total"); one active alert per
+    campaign, source and subject.
     """
 
     rule = models.ForeignKey(
-        AlertRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="alerts"
+        AlertRule,
+        verbose_name=_("rule"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alerts",
     )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.RULE)
+    subject = models.CharField(_("subject"), max_length=40, blank=True)
     campaign = models.ForeignKey(
         "campaigns.Campaign", verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="alerts"
     )
@@ -156,6 +167,16 @@ class Alert(models.Model):
                 condition=models.Q(status__in=ACTIVE_STATUSES),
                 name="one_active_alert_per_rule_scope",
             ),
+            models.UniqueConstraint(
+                fields=["campaign", "source", "subject"],
+                condition=models.Q(status__in=ACTIVE_STATUSES, rule__isnull=True),
+                name="one_active_system_alert_per_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source=Source.RULE, rule__isnull=False)
+                | ~models.Q(source=Source.RULE) & models.Q(rule__isnull=True),
+                name="alert_rule_matches_source",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "due_at"], name="alert_status_due"),
@@ -172,3 +193,21 @@ class Alert(models.Model):
     @property
     def is_escalated(self) -> bool:
         return self.escalation_level > 0
+
+    @property
+    def subject_label(self) -> str:
+        """What a system alert is about, in the active language ("Materials", "Total budget")."""
+        if self.source == Source.BUDGET:
+            from campaignflow.campaigns.choices import BudgetCategory
+
+            if self.subject in BudgetCategory.values:
+                return str(BudgetCategory(self.subject).label)
+            return _gettext("Total budget")
+        return self.subject
+
+    @property
+    def label(self) -> str:
+        """The rule's label, or for a system alert what it checks: "Spend above budget: Materials"."""
+        if self.rule_id is not None:
+            return self.rule.label
+        return _gettext("Spend above budget: %(subject)s") % {"subject": self.subject_label}

@@ -106,6 +106,13 @@ def responders(campaign):
     return User.objects.filter(Q(pk__in=ids) | Q(pk=campaign.owner_id), is_active=True).order_by("pk")
 
 
+def finance_people():
+    """Finance: told when a budget category is overspent, with the campaign's responders."""
+    from campaignflow.accounts.models import User
+
+    return User.objects.filter(roles__role=OrgRole.FINANCE, is_active=True).distinct().order_by("pk")
+
+
 def escalation_recipients(campaign):
     """Heads of the campaign's department and management: told when nobody answered in 24 hours.
 

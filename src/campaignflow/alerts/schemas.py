@@ -99,8 +99,12 @@ def _user_name(user) -> str | None:
 
 class AlertOut(Schema):
     id: int
-    rule: int
+    rule: int | None = Field(
+        description="The rule that opened it; empty for an alert the product raised itself."
+    )
     rule_name: str
+    source: str = Field(description="rule, or budget: a budget category (or the total) overspent.")
+    subject: str = Field(description="For a budget alert, the category key or total.")
     campaign: int
     campaign_name: str
     channel: int | None
@@ -131,12 +135,12 @@ class AlertOut(Schema):
     resolution_note: str
 
     @staticmethod
-    def resolve_rule(obj) -> int:
+    def resolve_rule(obj) -> int | None:
         return obj.rule_id
 
     @staticmethod
     def resolve_rule_name(obj) -> str:
-        return obj.rule.label
+        return obj.label
 
     @staticmethod
     def resolve_campaign(obj) -> int:

@@ -38,6 +38,7 @@ from .choices import (
     AlertStatus,
     Condition,
     Severity,
+    Source,
     Window,
 )
 from .models import RESPONSE_HOURS, Alert, AlertRule
@@ -428,6 +429,90 @@ def _open(rule: AlertRule, campaign: Campaign, definition, day, observed, expect
     return alert
 
 
+# --- budget alerts --------------------------------------------------------------------------------
+
+BUDGET_TOTAL = "total"  # the subject of the whole budget's alert; categories use their key
+BUDGET_TITLE = gettext_lazy("Overspent: %(category)s of %(campaign)s")
+BUDGET_BODY = gettext_lazy(
+    "Recorded expenses in “%(category)s” reach %(observed)s against a budget of %(expected)s. "
+    "The project manager records a response plan within %(hours)s hours, or the alert goes to the "
+    "department head and management."
+)
+
+
+def budget_alerts_sync(*, campaign: Campaign, budget, actor=None) -> list[Alert]:
+    """expenses hook, inside the writing transaction: keep one alert per budget category, and the
+    total, whose recorded spend passes its budget (seed 002: 预算控制).
+
+    A category newly over budget opens an alert (24 hours to answer, escalated like any other)
+    and tells the owner, the project managers and finance; an active alert follows the figures
+    and says when its category is back within budget. A resolved alert stays resolved unless
+    spend grows past what it was resolved at. Returns the alerts opened.
+    """
+    rows = [*budget.categories, budget.total]
+    active = {
+        alert.subject: alert
+        for alert in Alert.objects.select_for_update(of=("self",)).filter(
+            campaign=campaign, source=Source.BUDGET, status__in=ACTIVE_STATUSES
+        )
+    }
+    now, day = timezone.now(), timezone.localdate()
+    opened = []
+    for row in rows:
+        alert = active.get(row.category)
+        if alert is not None:
+            _refresh(alert, day, row.actual, row.budget, row.overspent, now)
+        elif row.overspent and not _budget_dealt_with(campaign, row):
+            alert = _open_budget(campaign, row, day, now)
+            if alert is not None:
+                opened.append(alert)
+    return opened
+
+
+def _budget_dealt_with(campaign: Campaign, row) -> bool:
+    """A resolved alert on this category at the same spend or more: nothing new to say."""
+    return Alert.objects.filter(
+        campaign=campaign, source=Source.BUDGET, subject=row.category, observed__gte=row.actual
+    ).exists()
+
+
+def _open_budget(campaign: Campaign, row, day, now) -> Alert | None:
+    alert = Alert(
+        rule=None,
+        source=Source.BUDGET,
+        subject=row.category,
+        campaign=campaign,
+        metric="cost",
+        condition=Condition.ABOVE_ABSOLUTE,
+        threshold=row.budget,
+        window=Window.TO_DATE,
+        severity=Severity.CRITICAL if row.category == BUDGET_TOTAL else Severity.WARNING,
+        day=day,
+        observed=row.actual,
+        expected=row.budget,
+        opened_at=now,
+        due_at=now + dt.timedelta(hours=RESPONSE_HOURS),
+        last_evaluated_at=now,
+    )
+    try:
+        with transaction.atomic():
+            alert.save()
+    except IntegrityError:
+        logger.warning("budget alert %s on campaign %s already open", row.category, campaign.pk)
+        return None
+    audit_record(actor=None, verb="alert.opened", obj=alert, campaign=campaign, after=snapshot(alert))
+    notify(
+        event="budget.overspent",
+        recipients=[*permissions.responders(campaign), *permissions.finance_people()],
+        title=BUDGET_TITLE,
+        body=BUDGET_BODY,
+        params={**_params(alert, _definition(alert)), "category": lazy(lambda: alert.subject_label, str)()},
+        campaign=campaign,
+        url=_url(alert),
+    )
+    return alert
+
+
 # --- notifications ------------------------------------------------------------------------------------
 
 
@@ -450,7 +535,7 @@ def _params(alert: Alert, definition: MetricDefinition) -> dict:
         "observed": _shown(alert.observed, definition),
         "expected": _shown(alert.expected, definition),
         "day": alert.day.isoformat(),
-        "rule": lazy(lambda: alert.rule.label, str)(),
+        "rule": lazy(lambda: alert.label, str)(),
         "hours": RESPONSE_HOURS,
     }
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -49,11 +50,6 @@ MAX_AMOUNT = Decimal("999999999999.99")  # 14 digits, 2 places
 EXPLANATION_MAX = 2000
 COMMENT_MAX = 2000
 
-OVERSPENT_TITLE = gettext_lazy("Overspent: %(category)s of %(campaign)s")
-OVERSPENT_BODY = gettext_lazy(
-    "Recorded expenses in “%(category)s” reach %(actual)s %(currency)s against a budget of "
-    "%(budget)s %(currency)s (%(variance)s over)."
-)
 REQUESTED_TITLE = gettext_lazy("Settlement approval requested: %(campaign)s")
 REQUESTED_BODY = gettext_lazy(
     "%(actor)s submitted the expense settlement of “%(campaign)s”: budget %(budget)s, actual "
@@ -223,6 +219,11 @@ def _store_attachment(expense: Expense, upload) -> str:
     return old
 
 
+def referenced_attachments() -> list[str]:
+    """core.files owner: the attachments rows point to; a file left by a rolled-back upload is not."""
+    return list(Expense.objects.exclude(attachment="").values_list("attachment", flat=True))
+
+
 def _delete_file_after_commit(name: str) -> None:
     """Remove a replaced or orphaned file once the database no longer points to it."""
     if not name:
@@ -383,57 +384,27 @@ def expense_detach(*, expense: Expense, actor) -> Expense:
 
 # --- overspend ----------------------------------------------------------------------------------------
 
+# Who watches the budget after every expense change: fn(*, campaign, budget, actor), called inside
+# the writing transaction. The alerts app registers the watcher that opens an alert for each
+# category, and the total, above its budget (alerts.services.budget_alerts_sync).
+BUDGET_WATCHERS: list[Callable] = []
 
-def _finance_people(campaign: Campaign) -> list:
-    finance = User.objects.filter(roles__role=OrgRole.FINANCE, is_active=True).distinct().order_by("pk")
-    return [campaign.owner, *finance]
+
+def register_budget_watcher(watcher: Callable) -> None:
+    if watcher not in BUDGET_WATCHERS:
+        BUDGET_WATCHERS.append(watcher)
 
 
 def check_overspend(*, campaign: Campaign, actor=None) -> list[str]:
-    """Tell the owner and finance once about each category, and the total, now above its budget.
+    """Hand the budget, as it stands after an expense change, to the budget watchers.
 
-    Called inside the writing transaction after every expense change. The alerts app opens alerts
-    only from its metric rules (no service opens one from code), so an overspend is a
-    `budget.overspent` notification, sent once per campaign and category. Returns the keys
-    notified this time ("promotion", …, "total").
+    Returns the keys now above their budget ("promotion", …, "total").
     """
     budget = selectors.budget_for(campaign=campaign)
-    over = list(budget.overspent_categories)
-    if budget.total.overspent:
-        over.append(budget.total)
-    raised = []
-    currency = Organization.current().currency
-    for row in over:
-        if _raise_overspend(campaign=campaign, row=row, actor=actor, currency=currency):
-            raised.append(row.category)
-    return raised
-
-
-def _raise_overspend(*, campaign: Campaign, row, actor, currency: str) -> bool:
-    params = {
-        "campaign": campaign.name,
-        "category": row.label,
-        "actual": f"{row.actual:,.2f}",
-        "budget": f"{row.budget:,.2f}",
-        "variance": f"{row.variance:,.2f}",
-        "currency": currency,
-    }
-    from django.urls import reverse
-
-    from campaignflow.notifications.services import notify_once
-
-    sent = notify_once(
-        key=f"budget.overspent:{campaign.pk}:{row.category}",
-        event="budget.overspent",
-        recipients=_finance_people(campaign),
-        title=OVERSPENT_TITLE,
-        body=OVERSPENT_BODY,
-        params=params,
-        campaign=campaign,
-        url=reverse("expenses:budget", args=[campaign.pk]),
-        actor=actor,
-    )
-    return bool(sent)
+    for watcher in BUDGET_WATCHERS:
+        watcher(campaign=campaign, budget=budget, actor=actor)
+    over = [row.category for row in budget.overspent_categories]
+    return [*over, budget.total.category] if budget.total.overspent else over
 
 
 # --- settlement -------------------------------------------------------------------------------------------
