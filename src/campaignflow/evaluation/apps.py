@@ -21,6 +21,7 @@ class EvaluationConfig(AppConfig):
         from campaignflow.campaigns.lifecycle import register_after, register_guard
         from campaignflow.campaigns.navigation import CampaignTab, register_tab
         from campaignflow.campaigns.templatetags import campaign_ui
+        from campaignflow.core.files import register_owner
         from campaignflow.knowledge.snapshot import register_snapshot_part
 
         from . import archive, demo, documents, permissions, services, snapshot
@@ -37,6 +38,7 @@ class EvaluationConfig(AppConfig):
         for verb, label in VERB_LABELS.items():
             campaign_ui.VERB_LABELS.setdefault(verb, label)
         documents.register()
+        register_owner("archives", archive.referenced_folders)
         register_guard("archive", services.archive_guard)
         # After the knowledge base's hook (earlier in INSTALLED_APPS), which writes the snapshot.
         register_after("archive", archive.on_archive)

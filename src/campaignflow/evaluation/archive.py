@@ -34,6 +34,12 @@ def archive_dir(campaign_id: int) -> Path:
     return Path(settings.MEDIA_ROOT) / "archives" / str(int(campaign_id))
 
 
+def referenced_folders() -> list[str]:
+    """core.files owner: the folders of archived campaigns; a rolled-back archive's files are orphans."""
+    ids = Campaign.objects.filter(status=CampaignStatus.ARCHIVED).values_list("pk", flat=True)
+    return [f"archives/{pk}/" for pk in ids]
+
+
 def store_archive_files(*, campaign: Campaign, actor=None) -> list[str]:
     """Render and store the archived reports; a report that fails is logged and left out."""
     folder = archive_dir(campaign.pk)

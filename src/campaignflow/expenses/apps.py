@@ -24,6 +24,7 @@ class ExpensesConfig(AppConfig):
         from campaignflow.campaigns.lifecycle import register_after, register_guard
         from campaignflow.campaigns.navigation import CampaignTab, register_tab
         from campaignflow.campaigns.templatetags import campaign_ui
+        from campaignflow.core.files import register_owner
 
         from . import demo, permissions, services
 
@@ -37,3 +38,4 @@ class ExpensesConfig(AppConfig):
         register_guard("archive", services.archive_guard)
         campaign_demo.register_before_action(demo.before_action)
         register_after("close", demo.after_close)
+        register_owner("expenses", services.referenced_attachments)
