@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from campaignflow.campaigns.models import Campaign
+from campaignflow.knowledge.snapshot import snapshot_decimal
 
 from . import selectors
 
 
 def _s(value):
-    return None if value is None else str(value)
+    if value is None:
+        return None
+    return snapshot_decimal(value) if isinstance(value, Decimal) else str(value)
 
 
 def evaluation_part(campaign: Campaign) -> dict | None:

@@ -20,7 +20,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -310,10 +310,25 @@ def _lessons(campaign: Campaign) -> list[dict]:
     return lessons
 
 
+# Snapshot figures keep at most six decimal places: amounts come with two ("1200.00"), rates are
+# fractions ("0.036667" = 3.6667 %), so a ratio's long tail ("0.0366666666666666…") is cut.
+SNAPSHOT_PLACES = Decimal("0.000001")
+
+
+def snapshot_decimal(value: Decimal) -> str:
+    """A decimal as the snapshot stores it: as written, or rounded half up to six places."""
+    if value.is_finite() and value.as_tuple().exponent < SNAPSHOT_PLACES.as_tuple().exponent:
+        value = value.quantize(SNAPSHOT_PLACES, rounding=ROUND_HALF_UP).normalize()
+        if value.as_tuple().exponent > 0:
+            value = value.quantize(Decimal(1))
+    return str(value)
+
+
 def _jsonable(value: Any) -> Any:
-    """Decimals as strings (amounts "1200.00", rates as fractions), dates ISO, nested as it is."""
+    """Decimals as strings (amounts "1200.00", rates as fractions, six places at most), dates ISO,
+    nested as it is."""
     if isinstance(value, Decimal):
-        return str(value)
+        return snapshot_decimal(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, list | tuple):
