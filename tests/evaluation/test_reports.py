@@ -35,11 +35,32 @@ def test_the_evaluation_pdf_carries_chinese_text_in_the_font_of_the_language(
     assert "秋季新品推广" in text and "线下引流未达预期" in text and "朋友圈" in text
     assert "120%" in text and "80%" in text  # revenue and the lower-is-better CPA, in the table and chart
     if language == "zh-hant":
-        assert b"STSong-Light" not in content
-        # the traditional collection's own CMap (a viewer that reads UniGB for it shows nothing)
-        assert b"/Encoding /UniCNS-UCS2-H" in content and b"UniGB" not in content
+        # the traditional collection's own CMap (a viewer that reads UniGB for it shows nothing);
+        # the simplified characters typed into the data (线, 达, 预) are set in the simplified font,
+        # which has them, instead of showing as empty boxes
+        assert b"/Encoding /UniCNS-UCS2-H" in content
+        assert b"/BaseFont /STSong-Light" in content and b"/Encoding /UniGB-UCS2-H" in content
     else:
-        assert b"/Encoding /UniGB-UCS2-H" in content
+        assert b"/Encoding /UniGB-UCS2-H" in content and b"MSung-Light" not in content
+
+
+@pytest.mark.parametrize(
+    ("font", "text", "expected"),
+    [
+        ("MSung-Light", "市场部 活動報告", '市<font face="STSong-Light">场</font>部 活動報告'),
+        ("MSung-Light", "A&B <b>", "A&amp;B &lt;b&gt;"),
+        ("STSong-Light", "市场部 活動報告", "市场部 活動報告"),  # GBK holds traditional forms too
+        (
+            "MSung-Light",
+            "粤语 𠀀",
+            '<font face="STSong-Light">粤语</font> 𠀀',
+        ),  # neither font has 𠀀: left alone
+    ],
+)
+def test_pdf_text_sets_characters_the_font_lacks_in_the_other_cjk_font(font, text, expected):
+    from campaignflow.reports.pdf import _fallback_runs
+
+    assert _fallback_runs(text, font) == expected
 
 
 def test_the_settlement_pdf_lists_the_categories(closing):

@@ -101,9 +101,52 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
     }
 
 
-def _text(value) -> str:
-    """Text for a Paragraph: escaped, line breaks kept."""
-    return escape(str(value)).replace("\r\n", "\n").replace("\n", "<br/>")
+# Which legacy encoding stands for each font's character collection: a CJK character the
+# collection lacks (a simplified 场 in a traditional PDF, a rare traditional form in a simplified
+# one) would show as an empty box, so runs of such characters are set in the other font.
+COVERAGE = {SIMPLIFIED_FONT: "gbk", TRADITIONAL_FONT: "big5hkscs"}
+OTHER_FONT = {SIMPLIFIED_FONT: TRADITIONAL_FONT, TRADITIONAL_FONT: SIMPLIFIED_FONT}
+
+
+def _cjk(char: str) -> bool:
+    code = ord(char)
+    return 0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
+
+
+def _covered(char: str, font: str) -> bool:
+    try:
+        char.encode(COVERAGE[font])
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _fallback_runs(text: str, font: str) -> str:
+    """Escaped text with each run of characters missing from `font` wrapped in the other CJK font."""
+    other = OTHER_FONT.get(font)
+    if other is None:
+        return escape(text)
+    parts, run, run_other = [], [], False
+    for char in text:
+        use_other = _cjk(char) and not _covered(char, font) and _covered(char, other)
+        if use_other != run_other and run:
+            parts.append((run_other, "".join(run)))
+            run = []
+        run.append(char)
+        run_other = use_other
+    if run:
+        parts.append((run_other, "".join(run)))
+    if any(flag for flag, _chunk in parts) and other not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(_cid_font(other))
+    return "".join(
+        f'<font face="{other}">{escape(chunk)}</font>' if flag else escape(chunk) for flag, chunk in parts
+    )
+
+
+def _text(value, font: str | None = None) -> str:
+    """Text for a Paragraph: escaped, line breaks kept, CJK characters the font lacks set in the other one."""
+    text = str(value).replace("\r\n", "\n")
+    return _fallback_runs(text, font or font_name()).replace("\n", "<br/>")
 
 
 def _units(text: str) -> int:
@@ -128,11 +171,12 @@ def _table(table: registry.Table, styles: dict, available: float) -> Table:
         for row in table.rows
     ] or [[registry.EMPTY] * len(table.columns)]
     widths = _widths(table, shown, available)
-    data = [[Paragraph(_text(column.label), styles["header"]) for column in table.columns]]
+    font = styles["cell"].fontName
+    data = [[Paragraph(_text(column.label, font), styles["header"]) for column in table.columns]]
     for row in shown:
         data.append(
             [
-                Paragraph(_text(text), styles["number" if column.kind in NUMERIC else "cell"])
+                Paragraph(_text(text, font), styles["number" if column.kind in NUMERIC else "cell"])
                 for column, text in zip(table.columns, row, strict=False)
             ]
         )
@@ -237,13 +281,13 @@ def render_pdf(document: registry.Document) -> bytes:
         invariant=1,
     )
     available = A4[0] - 2 * MARGIN
-    story: list = [Paragraph(_text(document.title), styles["title"])]
+    story: list = [Paragraph(_text(document.title, font), styles["title"])]
     if document.meta:
         meta = Table(
             [
                 [
-                    Paragraph(_text(label), styles["header"]),
-                    Paragraph(_text(registry.display(value)), styles["cell"]),
+                    Paragraph(_text(label, font), styles["header"]),
+                    Paragraph(_text(registry.display(value), font), styles["cell"]),
                 ]
                 for label, value in document.meta
             ],
@@ -263,12 +307,12 @@ def render_pdf(document: registry.Document) -> bytes:
     spec = CHARTS.get(document.kind)
     charted = False
     for section in document.sections:
-        story.append(Paragraph(_text(section.title), styles["section"]))
+        story.append(Paragraph(_text(section.title, font), styles["section"]))
         for paragraph in section.paragraphs:
-            story.append(Paragraph(_text(paragraph), styles["body"]))
+            story.append(Paragraph(_text(paragraph, font), styles["body"]))
         for table in section.tables:
             if table.title:
-                story.append(Paragraph(_text(table.title), styles["table_title"]))
+                story.append(Paragraph(_text(table.title, font), styles["table_title"]))
             story += [_table(table, styles, available), Spacer(1, 3 * mm)]
             if spec is not None and not charted:
                 drawing = _chart(table, spec, font, available)
@@ -276,8 +320,8 @@ def render_pdf(document: registry.Document) -> bytes:
                     story += [KeepTogether([drawing]), Spacer(1, 3 * mm)]
                     charted = True
     if document.notes:
-        story.append(Paragraph(_text(document.notes_title or _("Notes")), styles["section"]))
-        story += [Paragraph("• " + _text(note), styles["body"]) for note in document.notes]
+        story.append(Paragraph(_text(document.notes_title or _("Notes"), font), styles["section"]))
+        story += [Paragraph("• " + _text(note, font), styles["body"]) for note in document.notes]
     footer = _footer(font, str(document.title))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
