@@ -12,6 +12,7 @@ admin         administrator
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
 from tests.factories import CampaignFactory, DepartmentFactory, UserFactory, ready_plan
@@ -75,3 +76,27 @@ def admin_user(marketing):
 def campaign(planner, marketing):
     """A draft campaign owned by the planner whose plan is ready to submit."""
     return ready_plan(CampaignFactory(owner=planner, department=marketing, name="Spring tea launch"))
+
+
+def module_demo(today, *localdate_targets: str):
+    """A module-scoped fixture: the demo organization built once for a whole test module.
+
+    Building the demo takes seconds; a module of demo tests shares one build. The build runs in a
+    transaction held open until the module's last test and then rolled back; each test still runs
+    in its own savepoint (pytest-django's `db`), so what a test changes is undone after it. Each
+    dotted `localdate_targets` is patched to return `today` for the module. A test in the same
+    module that does not use the fixture would see the demo too once it is built: keep such
+    tests in another module.
+    """
+
+    @pytest.fixture(scope="module")
+    def demo_world(django_db_setup, django_db_blocker):
+        from campaignflow.campaigns import demo
+
+        with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch, transaction.atomic():
+            for target in localdate_targets:
+                patch.setattr(target, lambda *args, **kwargs: today)
+            yield demo.demo_load(today=today)
+            transaction.set_rollback(True)
+
+    return demo_world

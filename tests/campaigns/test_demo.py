@@ -11,17 +11,20 @@ from django.contrib.auth import authenticate
 from campaignflow.accounts.models import Department, Organization, User
 from campaignflow.audit.models import AuditEvent
 from campaignflow.campaigns import demo
-from campaignflow.campaigns.lifecycle import GUARDS
 from campaignflow.campaigns.models import Campaign
 from campaignflow.campaigns.services import plan_problems
 from campaignflow.metrics.models import Channel
+from tests.conftest import module_demo
 
 TODAY = dt.date(2026, 11, 23)
 
 
+demo_world = module_demo(TODAY)
+
+
 @pytest.fixture
-def loaded(db):
-    return demo.demo_load(today=TODAY)
+def loaded(db, demo_world):
+    return demo_world
 
 
 def by_name(name: str) -> Campaign:
@@ -121,28 +124,6 @@ def test_plans_split_promotion_by_channel_and_keep_the_contingency_rule(loaded):
         assert warnings == [], campaign.name
         assert campaign.budget_lines.filter(category="promotion", channel=None).count() == 0
     assert by_name("2026年双12年终盛典").budget_total == Decimal("800000.00")
-
-
-def test_a_refused_transition_leaves_the_campaign_where_it_got_to(db, monkeypatch):
-    # Later apps add guards (the readiness checklist before launch); the demo must not crash then.
-    monkeypatch.setitem(GUARDS, "launch", [lambda campaign: ["readiness checklist incomplete"]])
-
-    result = demo.demo_load(today=TODAY)
-
-    assert by_name("2026年秋季新品上市：桂花乌龙").status == "preparing"
-    assert by_name("2026年618年中大促").status == "preparing"
-    assert len(result.warnings) == 4
-    assert "readiness checklist incomplete" in result.warnings[0]
-    assert Organization.current().name == demo.ORG_NAME
-
-
-def test_an_existing_admin_is_kept_as_it_is(admin_user):
-    demo.demo_load(today=TODAY)
-
-    admin = User.objects.get(username="admin")
-    assert admin.pk == admin_user.pk
-    assert authenticate(username="admin", password=demo.DEMO_PASSWORD) is None
-    assert User.objects.filter(username="zhang.planner").exists()
 
 
 def test_a_second_load_finds_the_marker_and_creates_nothing(loaded):

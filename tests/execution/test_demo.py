@@ -8,16 +8,18 @@ import datetime as dt
 import pytest
 
 from campaignflow.audit.models import AuditEvent
-from campaignflow.campaigns import demo
 from campaignflow.campaigns.models import Campaign
 from campaignflow.execution.models import LogEntry, Meeting, Task, TaskRaci
+from tests.conftest import module_demo
 
 from .conftest import TODAY
 
+demo_world = module_demo(TODAY, "django.utils.timezone.localdate")
+
 
 @pytest.fixture
-def loaded(db):
-    return demo.demo_load(today=TODAY)
+def loaded(db, demo_world):
+    return demo_world
 
 
 def test_campaigns_past_approval_get_the_standard_tasks_and_earlier_ones_none(loaded):

@@ -9,14 +9,17 @@ import pytest
 from campaignflow.campaigns import demo
 from campaignflow.experiments.analysis import experiment_results
 from campaignflow.experiments.models import Experiment
+from tests.conftest import module_demo
 
 TODAY = dt.date(2026, 11, 23)
 
 
+demo_world = module_demo(TODAY, "campaignflow.metrics.demo.timezone.localdate")
+
+
 @pytest.fixture
-def loaded(db, monkeypatch):
-    monkeypatch.setattr("campaignflow.metrics.demo.timezone.localdate", lambda: TODAY)
-    return demo.demo_load(today=TODAY)
+def loaded(db, demo_world):
+    return demo_world
 
 
 def test_a_live_campaign_has_a_running_test_with_data_and_a_decided_one(loaded):

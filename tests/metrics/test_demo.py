@@ -8,18 +8,20 @@ import pytest
 from django.db.models import Count
 
 from campaignflow.audit.models import AuditEvent
-from campaignflow.campaigns import demo
 from campaignflow.campaigns.models import Campaign
 from campaignflow.metrics import selectors
 from campaignflow.metrics.models import DailyMetric
+from tests.conftest import module_demo
 
 TODAY = dt.date(2026, 11, 23)
 
 
+demo_world = module_demo(TODAY, "campaignflow.metrics.demo.timezone.localdate")
+
+
 @pytest.fixture
-def loaded(db, monkeypatch):
-    monkeypatch.setattr("campaignflow.metrics.demo.timezone.localdate", lambda: TODAY)
-    return demo.demo_load(today=TODAY)
+def loaded(db, demo_world):
+    return demo_world
 
 
 def test_campaigns_that_launched_have_a_row_per_channel_and_day_until_yesterday(loaded):

@@ -6,18 +6,21 @@ import datetime as dt
 
 import pytest
 
-from campaignflow.campaigns import demo
 from campaignflow.campaigns.models import Campaign
 from campaignflow.reports.models import DailyReport, InterimReview
+from tests.conftest import module_demo
 
 TODAY = dt.date(2026, 11, 23)
 
 
+demo_world = module_demo(
+    TODAY, "campaignflow.metrics.demo.timezone.localdate", "campaignflow.reports.demo.timezone.localdate"
+)
+
+
 @pytest.fixture
-def loaded(db, monkeypatch):
-    monkeypatch.setattr("campaignflow.metrics.demo.timezone.localdate", lambda: TODAY)
-    monkeypatch.setattr("campaignflow.reports.demo.timezone.localdate", lambda: TODAY)
-    return demo.demo_load(today=TODAY)
+def loaded(db, demo_world):
+    return demo_world
 
 
 def test_the_live_campaign_has_daily_reports_up_to_yesterday_with_the_anomaly(loaded):
