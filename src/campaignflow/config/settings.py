@@ -268,3 +268,7 @@ CAMPAIGNFLOW_MAX_IMPORT_BYTES = env_int(
 )  # metrics imports this big or bigger are refused (413)
 # expense attachments (invoices, contracts) larger than this are refused (422 naming the field)
 CAMPAIGNFLOW_MAX_ATTACHMENT_BYTES = env_int("CAMPAIGNFLOW_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+# Webhooks go to public addresses only (no loopback, private, link-local or reserved networks)
+# unless this is set, e.g. for a chat gateway inside the company network. The tests' receivers
+# listen on loopback, so the test run allows it; tests/notifications check the refusal itself.
+CAMPAIGNFLOW_WEBHOOK_ALLOW_PRIVATE = env_bool("CAMPAIGNFLOW_WEBHOOK_ALLOW_PRIVATE", TESTING)

@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from . import addresses
 from .choices import Channel, DeliveryStatus
 from .formats import ReceiverError, WebhookRequest, build_request, check_answer
 from .models import Delivery, Webhook
@@ -215,6 +216,9 @@ def post(request: WebhookRequest, *, timeout: float = HTTP_TIMEOUT) -> tuple[int
     """POST the request; (status, first 64 KiB of the answer) for a 2xx, DeliveryError otherwise."""
     if urlsplit(request.url).scheme not in ("http", "https"):
         raise Undeliverable("Only http and https URLs are supported.")
+    blocked = addresses.blocked_address(request.url)
+    if blocked:
+        raise Undeliverable(f"The address resolves to {blocked}, inside a private network; not sent.")
     http_request = urllib.request.Request(  # noqa: S310 - the scheme is checked just above
         request.url, data=request.body, headers=request.headers, method="POST"
     )

@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy
 from campaignflow.audit.services import audit_record
 from campaignflow.core.errors import FieldError, NotFound, ValidationFailed, field_error
 
-from . import permissions
+from . import addresses, permissions
 from .choices import TEST_EVENT, Channel, Event, WebhookKind
 from .models import Delivery, Notification, NotificationOnce, NotificationPreference, Webhook
 
@@ -360,6 +360,17 @@ def _clean_url(value) -> str:
         URLValidator(schemes=["http", "https"])(value)
     except DjangoValidationError:
         raise field_error("url", _("Enter the webhook's full http:// or https:// address."))
+    blocked = addresses.blocked_address(value)
+    if blocked:
+        raise field_error(
+            "url",
+            _(
+                "This address leads to %(address)s, inside a private network; webhooks are sent to "
+                "public addresses only. An administrator can allow private ones "
+                "(CAMPAIGNFLOW_WEBHOOK_ALLOW_PRIVATE)."
+            )
+            % {"address": blocked},
+        )
     return value
 
 
