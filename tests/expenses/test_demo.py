@@ -10,10 +10,10 @@ import pytest
 
 from campaignflow.audit.models import AuditEvent
 from campaignflow.campaigns import demo
-from campaignflow.campaigns.models import Campaign
+from campaignflow.campaigns.models import Approval, Campaign
 from campaignflow.expenses import demo as expense_demo
 from campaignflow.expenses import selectors
-from campaignflow.expenses.models import Expense, Settlement, SettlementApproval
+from campaignflow.expenses.models import Expense, Settlement
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -52,7 +52,7 @@ def test_the_closing_campaign_waits_for_approval_and_the_archived_one_is_settled
     assert submitted.status == "submitted" and submitted.submitted_by.username == "zhao.finance"
     approved = Settlement.objects.get(campaign=archived)
     assert approved.status == "approved"
-    decision = SettlementApproval.objects.get(settlement=approved)
+    decision = Approval.objects.get(settlement=approved)
     assert (decision.decision, decision.actor.username) == ("approve", "wang.manager")
     view = selectors.settlement_for(campaign=archived)
     assert view.missing == []

@@ -10,9 +10,10 @@ import pytest
 from campaignflow.accounts.models import Organization
 from campaignflow.audit.models import AuditEvent
 from campaignflow.campaigns import services as campaign_services
+from campaignflow.campaigns.models import Approval
 from campaignflow.core.errors import Conflict, Forbidden, ValidationFailed
 from campaignflow.expenses import selectors, services
-from campaignflow.expenses.models import Expense, Settlement, SettlementApproval
+from campaignflow.expenses.models import Expense, Settlement
 from campaignflow.notifications.models import Notification
 from tests.expenses.conftest import expense_data
 
@@ -123,7 +124,7 @@ def test_management_approves_with_an_immutable_record(submitted, manager, financ
 
     settlement = Settlement.objects.get(campaign=submitted)
     assert settlement.status == "approved" and settlement.approved_at is not None
-    approval = SettlementApproval.objects.get(settlement=settlement)
+    approval = Approval.objects.get(settlement=settlement)
     assert (approval.decision, approval.actor, approval.role, approval.comment, approval.revision) == (
         "approve",
         manager,
@@ -168,7 +169,7 @@ def test_only_management_and_admins_decide(submitted, request, who):
 def test_an_admin_may_decide(submitted, admin_user):
     services.settlement_approve(campaign=submitted, actor=admin_user)
 
-    assert SettlementApproval.objects.get().role == "admin"
+    assert Approval.objects.get(settlement__campaign=submitted).role == "admin"
 
 
 def test_a_draft_cannot_be_decided(spent, manager):
@@ -195,7 +196,7 @@ def test_an_approved_settlement_is_immutable(submitted, manager, finance):
 
     settlement = Settlement.objects.get(campaign=submitted)
     assert settlement.status == "approved" and settlement.explanations["promotion"] == EXPLAINED["promotion"]
-    assert SettlementApproval.objects.count() == 1
+    assert Approval.objects.filter(settlement__campaign=submitted).count() == 1
 
 
 def test_unknown_categories_and_overlong_explanations_are_refused(spent, finance):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Sum
@@ -293,9 +294,11 @@ class Risk(models.Model):
 class Approval(models.Model):
     """One decision on one revision at one level. Immutable once written.
 
-    It decides either the plan of `campaign` or one `change_request` (never both), so
-    `campaign.approvals` stays the plan's own approval record and a change request's decisions
-    are `change_request.approvals`.
+    The one record of every approval flow (campaigns.approvals). It decides exactly one of: the
+    plan of `campaign`, one `change_request`, or another `subject` (the expense settlement, the
+    evaluation report, each with a GenericRelation `approvals`). So `campaign.approvals` stays the
+    plan's own approval record, a change request's decisions are `change_request.approvals` and a
+    settlement's are `settlement.approvals`.
     """
 
     campaign = models.ForeignKey(
@@ -318,27 +321,64 @@ class Approval(models.Model):
         on_delete=models.CASCADE,
         related_name="approvals",
     )
+    # Set (and the two above left empty) when the decision is on anything else: the expense
+    # settlement or the evaluation report of a campaign.
+    subject_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("subject type"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    subject_id = models.PositiveBigIntegerField(_("subject"), null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="approval_subject")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(campaign__isnull=False, change_request__isnull=True)
-                | models.Q(campaign__isnull=True, change_request__isnull=False),
-                name="approval_decides_a_plan_or_a_change",
+                condition=models.Q(
+                    campaign__isnull=False,
+                    change_request__isnull=True,
+                    subject_type__isnull=True,
+                    subject_id__isnull=True,
+                )
+                | models.Q(
+                    campaign__isnull=True,
+                    change_request__isnull=False,
+                    subject_type__isnull=True,
+                    subject_id__isnull=True,
+                )
+                | models.Q(
+                    campaign__isnull=True,
+                    change_request__isnull=True,
+                    subject_type__isnull=False,
+                    subject_id__isnull=False,
+                ),
+                name="approval_decides_one_subject",
             )
         ]
 
     def __str__(self) -> str:
-        subject = self.campaign if self.change_request_id is None else self.change_request
+        if self.campaign_id is not None:
+            subject = self.campaign
+        elif self.change_request_id is not None:
+            subject = self.change_request
+        else:
+            subject = self.subject
         return f"{subject} r{self.revision} L{self.level} {self.decision}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("approvals are immutable")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("approvals are immutable")
 
 
 class RegistrationCounter(models.Model):

@@ -14,17 +14,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaignflow.accounts.models import Organization
 from campaignflow.audit.services import audit_record, snapshot
 from campaignflow.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, field_error
 from campaignflow.core.money import share
 
-from . import lifecycle, permissions, scenarios
-from .choices import BudgetCategory, CampaignStatus, Decision, MemberRole
+from . import approvals, lifecycle, permissions, scenarios
+from .choices import BudgetCategory, CampaignStatus, MemberRole
 from .lifecycle import GUARDS, TRANSITIONS
 from .models import (
-    Approval,
     BudgetLine,
     Campaign,
     CampaignMember,
@@ -630,73 +630,86 @@ def campaign_submit(*, campaign: Campaign, actor, comment: str = "") -> Campaign
     campaign.approval_level = 1
     campaign.submitted_at = timezone.now()
     campaign.save()
-    audit_record(
-        actor=actor,
-        verb="campaign.submitted",
-        obj=campaign,
-        campaign=campaign,
-        comment=comment,
+    approvals.submitted(
+        PlanFlow(campaign),
+        actor,
+        comment,
         before={"status": CampaignStatus.DRAFT},
         after={"status": campaign.status},
-        revision=campaign.revision,
     )
-    if not _approval_levels():
-        _register(campaign=campaign, actor=actor)
-    from campaignflow.notifications import approvals as approval_notices
-
-    approval_notices.plan_submitted(campaign=campaign, actor=actor)
     return campaign
 
 
-def _check_decider(actor, campaign: Campaign, action: str) -> list[str]:
-    levels = _approval_levels()
-    _require_view(actor, campaign)
-    mine = permissions.approver_levels(actor, campaign, levels)
-    if not mine:
-        raise Forbidden(_("You are not an approver for this campaign."))
-    if campaign.status != CampaignStatus.IN_REVIEW:
-        raise _conflict_from(campaign, action)
-    if campaign.approval_level not in mine:
-        raise Forbidden(
-            _("This plan is waiting for approval level %(level)d; you approve at level %(mine)s.")
-            % {"level": campaign.approval_level, "mine": ", ".join(str(level) for level in mine)},
-            code="wrong_level",
-        )
-    return levels
+class PlanFlow(approvals.ApprovalFlow):
+    """The plan through the approval engine (campaigns.approvals): the organization's levels; the
+    last approval registers the campaign, a rejection sends it back to draft as the next revision."""
+
+    verb = "campaign"
+    wrong_level = gettext_lazy(
+        "This plan is waiting for approval level %(level)d; you approve at level %(mine)s."
+    )
+    reason_required = gettext_lazy("Say why the plan is rejected.")
+
+    def __init__(self, campaign: Campaign):
+        self.subject = self.campaign = campaign
+        self.levels = _approval_levels()
+        self.level = campaign.approval_level
+        self.revision = campaign.revision
+
+    @property
+    def in_review(self) -> bool:
+        return self.campaign.status == CampaignStatus.IN_REVIEW
+
+    def target(self) -> dict:
+        return {"campaign": self.campaign}
+
+    def require_view(self, actor) -> None:
+        _require_view(actor, self.campaign)
+
+    def not_in_review(self, action: str) -> Conflict:
+        return _conflict_from(self.campaign, action)
+
+    def forward(self, level: int) -> None:
+        super().forward(level)
+        self.campaign.approval_level = level
+        self.campaign.save(update_fields=["approval_level", "updated_at"])
+
+    def approved(self, actor, comment: str) -> None:
+        self.campaign.status = CampaignStatus.APPROVED
+        self.campaign.approval_level = 0
+
+    def after_approved(self, actor, comment: str) -> None:
+        _register(campaign=self.campaign, actor=actor)
+
+    def rejected(self, actor, comment: str) -> None:
+        self.campaign.status = CampaignStatus.DRAFT
+        self.campaign.approval_level = 0
+        self.campaign.revision += 1
+        self.campaign.save()
+
+    def notify_submitted(self, actor, **params) -> None:
+        from campaignflow.notifications import approvals as approval_notices
+
+        approval_notices.plan_submitted(campaign=self.campaign, actor=actor)
+
+    def notify_forwarded(self, actor, level: int, comment: str) -> None:
+        from campaignflow.notifications import approvals as approval_notices
+
+        approval_notices.plan_approved(campaign=self.campaign, actor=actor, level=level, comment=comment)
+
+    notify_approved = notify_forwarded
+
+    def notify_rejected(self, actor, level: int, comment: str) -> None:
+        from campaignflow.notifications import approvals as approval_notices
+
+        approval_notices.plan_rejected(campaign=self.campaign, actor=actor, level=level, comment=comment)
 
 
 @transaction.atomic
 def campaign_approve(*, campaign: Campaign, actor, comment: str = "") -> Campaign:
     """Approve the current level; the last level registers the campaign with its number."""
     campaign = _lock(campaign)
-    levels = _check_decider(actor, campaign, "approve")
-    level = campaign.approval_level
-    Approval.objects.create(
-        campaign=campaign,
-        revision=campaign.revision,
-        level=level,
-        role=levels[level - 1],
-        decision=Decision.APPROVE,
-        actor=actor,
-        comment=(comment or "").strip(),
-    )
-    audit_record(
-        actor=actor,
-        verb="campaign.approved",
-        obj=campaign,
-        campaign=campaign,
-        comment=comment,
-        after={"level": level},
-        revision=campaign.revision,
-    )
-    if level < len(levels):
-        campaign.approval_level = level + 1
-        campaign.save(update_fields=["approval_level", "updated_at"])
-    else:
-        _register(campaign=campaign, actor=actor)
-    from campaignflow.notifications import approvals as approval_notices
-
-    approval_notices.plan_approved(campaign=campaign, actor=actor, level=level, comment=comment)
+    approvals.approve(PlanFlow(campaign), actor, comment)
     return campaign
 
 
@@ -704,38 +717,7 @@ def campaign_approve(*, campaign: Campaign, actor, comment: str = "") -> Campaig
 def campaign_reject(*, campaign: Campaign, actor, comment: str = "") -> Campaign:
     """Send the plan back to draft with the approver's comment; the next revision starts."""
     campaign = _lock(campaign)
-    levels = _check_decider(actor, campaign, "reject")
-    comment = (comment or "").strip()
-    if not comment:
-        raise field_error("comment", _("Say why the plan is rejected."))
-    level = campaign.approval_level
-    Approval.objects.create(
-        campaign=campaign,
-        revision=campaign.revision,
-        level=level,
-        role=levels[level - 1],
-        decision=Decision.REJECT,
-        actor=actor,
-        comment=comment,
-    )
-    before = {"status": campaign.status, "revision": campaign.revision}
-    campaign.status = CampaignStatus.DRAFT
-    campaign.approval_level = 0
-    campaign.revision += 1
-    campaign.save()
-    audit_record(
-        actor=actor,
-        verb="campaign.rejected",
-        obj=campaign,
-        campaign=campaign,
-        comment=comment,
-        before=before,
-        after={"status": campaign.status, "revision": campaign.revision},
-        revision=before["revision"],
-    )
-    from campaignflow.notifications import approvals as approval_notices
-
-    approval_notices.plan_rejected(campaign=campaign, actor=actor, level=level, comment=comment)
+    approvals.reject(PlanFlow(campaign), actor, comment)
     return campaign
 
 

@@ -8,6 +8,7 @@ approves and what the archive keeps.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,13 @@ class EvaluationReport(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_comment = models.TextField(_("decision comment"), blank=True, max_length=2000)
+    # Every decision, one immutable campaigns.Approval each; decided_* above repeat the last one.
+    approvals = GenericRelation(
+        "campaigns.Approval",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="evaluation_report",
+    )
     created_by = models.ForeignKey(
         USER, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from ninja import Schema
@@ -45,6 +46,19 @@ class DimensionOut(Schema):
     analysis: str
 
 
+class EvaluationApprovalOut(Schema):
+    """One decision on the report (a campaigns.Approval), oldest first."""
+
+    revision: int
+    level: int
+    role: str
+    decision: str
+    actor: int
+    actor_name: str
+    comment: str
+    at: dt.datetime
+
+
 class EvaluationOut(Schema):
     campaign_id: int
     status: str
@@ -64,6 +78,7 @@ class EvaluationOut(Schema):
     submitted_at: str | None
     decided_by: str | None
     decision_comment: str
+    approvals: list[EvaluationApprovalOut]
 
 
 def evaluation_data(view: selectors.EvaluationView) -> dict:
@@ -88,4 +103,17 @@ def evaluation_data(view: selectors.EvaluationView) -> dict:
         "submitted_at": report.submitted_at.isoformat() if report and report.submitted_at else None,
         "decided_by": str(report.decided_by) if report and report.decided_by_id else None,
         "decision_comment": report.decision_comment if report else "",
+        "approvals": [
+            {
+                "revision": a.revision,
+                "level": a.level,
+                "role": a.role,
+                "decision": a.decision,
+                "actor": a.actor_id,
+                "actor_name": str(a.actor),
+                "comment": a.comment,
+                "at": a.at,
+            }
+            for a in (report.approvals.all() if report else [])
+        ],
     }

@@ -205,7 +205,7 @@ def report_for(campaign: Campaign) -> EvaluationReport | None:
     return (
         EvaluationReport.objects.filter(campaign_id=campaign.pk)
         .select_related("submitted_by", "decided_by", "meeting")
-        .prefetch_related("dimensions")
+        .prefetch_related("dimensions", "approvals__actor")
         .first()
     )
 

@@ -10,7 +10,9 @@ Rules:
   only while the campaign is closing, with a summary;
 - the dimensions follow the goals: each write re-reads the goals and the daily data, keeps the
   analysis text of every dimension, and adds or drops dimensions for added or removed goals;
-- management (or an admin) approves it, or rejects it with a comment back to draft;
+- management (or an admin) approves it, or rejects it with a comment back to draft, through the
+  approval engine (campaigns.approvals, levels ["management"]): each decision is an immutable
+  campaigns.Approval with the report as subject, and decided_by/_at/decision_comment repeat the last;
 - once approved nothing changes any more (409), and the campaign may be archived.
 """
 
@@ -23,9 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaignflow.accounts.choices import OrgRole
-from campaignflow.accounts.models import User
 from campaignflow.audit.services import audit_record
+from campaignflow.campaigns import approvals
 from campaignflow.campaigns.models import Campaign
 from campaignflow.core.errors import Conflict, Forbidden, NotFound, field_error
 
@@ -34,7 +35,6 @@ from .choices import EvaluationStatus
 from .models import TEXT_MAX, EvaluationDimension, EvaluationReport
 
 TEXT_FIELDS = ("summary", "what_worked", "what_did_not", "keep", "change", "try_next", "meeting_notes")
-COMMENT_MAX = 2000
 MAX_ACTUAL = Decimal("99999999999999")
 
 REQUESTED_TITLE = gettext_lazy("Evaluation report approval requested: %(campaign)s")
@@ -72,12 +72,6 @@ def _require_writer(actor, campaign: Campaign) -> None:
         )
 
 
-def _require_decider(actor, campaign: Campaign) -> None:
-    _require_view(actor, campaign)
-    if not permissions.can_decide_evaluation(actor, campaign):
-        raise Forbidden(_("Only management may approve or reject the evaluation report."))
-
-
 def _require_open_campaign(campaign: Campaign) -> None:
     if campaign.status not in permissions.WRITABLE_STATUSES:
         raise Conflict(
@@ -113,13 +107,6 @@ def _text(name: str, value) -> str:
     if len(text) > TEXT_MAX:
         raise field_error(name, _("Keep the text under %(max)d characters.") % {"max": TEXT_MAX})
     return text
-
-
-def _comment(comment) -> str:
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise field_error("comment", _("Keep the comment under %(max)d characters.") % {"max": COMMENT_MAX})
-    return comment
 
 
 # --- the dimensions follow the goals ---------------------------------------------------------------
@@ -292,7 +279,7 @@ def evaluation_submit(*, campaign: Campaign, actor, comment: str = "") -> Evalua
     """Freeze the figures and send the report to management; only while the campaign is closing."""
     campaign = _lock(campaign)
     _require_writer(actor, campaign)
-    comment = _comment(comment)
+    comment = approvals.clean_comment(comment)
     report = _report_locked(campaign)
     if report is None:
         raise Conflict(_("Start the evaluation report before submitting it."), code="evaluation_missing")
@@ -313,85 +300,35 @@ def evaluation_submit(*, campaign: Campaign, actor, comment: str = "") -> Evalua
     report.submitted_at = timezone.now()
     report.decided_by, report.decided_at, report.decision_comment = None, None, ""
     report.save()
-    audit_record(
-        actor=actor,
-        verb="evaluation.submitted",
-        obj=report,
-        campaign=campaign,
-        comment=comment,
+    approvals.submitted(
+        EvaluationFlow(report, campaign),
+        actor,
+        comment,
         before={"status": EvaluationStatus.DRAFT},
         after={"status": report.status, "revision": report.revision, "totals": report.totals},
     )
-    _notify(
-        event="approval.requested",
-        campaign=campaign,
-        actor=actor,
-        recipients=_deciders(),
-        title=REQUESTED_TITLE,
-        body=REQUESTED_BODY,
-        params={},
-    )
     return report
 
 
-def _require_submitted(report: EvaluationReport | None) -> EvaluationReport:
-    if report is None or report.status != EvaluationStatus.SUBMITTED:
-        status = report.get_status_display() if report is not None else EvaluationStatus.DRAFT.label
-        raise Conflict(
-            _("Only a submitted evaluation report can be decided; this one is %(status)s.")
-            % {"status": status},
-            code="evaluation_not_submitted",
-        )
-    return report
-
-
-def _decide(*, campaign: Campaign, actor, comment: str, approve: bool) -> EvaluationReport:
+def _flow(campaign: Campaign) -> EvaluationFlow:
     campaign = _lock(campaign)
-    _require_decider(actor, campaign)
-    report = _require_submitted(_report_locked(campaign))
-    comment = _comment(comment)
-    if not approve and not comment:
-        raise field_error("comment", _("Say why the evaluation report is rejected."))
-    before = {"status": report.status, "revision": report.revision}
-    report.decided_by, report.decided_at, report.decision_comment = actor, timezone.now(), comment
-    if approve:
-        report.status = EvaluationStatus.APPROVED
-    else:
-        report.status = EvaluationStatus.DRAFT
-        report.revision += 1
-        report.totals, report.channels = {}, []
-    report.save()
-    audit_record(
-        actor=actor,
-        verb="evaluation.approved" if approve else "evaluation.rejected",
-        obj=report,
-        campaign=campaign,
-        comment=comment,
-        before=before,
-        after={"status": report.status, "revision": report.revision},
-    )
-    _notify(
-        event="approval.decided",
-        campaign=campaign,
-        actor=actor,
-        recipients=[report.submitted_by, campaign.owner],
-        title=APPROVED_TITLE if approve else REJECTED_TITLE,
-        body=APPROVED_BODY if approve else REJECTED_BODY,
-        params={"comment": comment},
-    )
-    return report
+    return EvaluationFlow(_report_locked(campaign), campaign)
 
 
 @transaction.atomic
 def evaluation_approve(*, campaign: Campaign, actor, comment: str = "") -> EvaluationReport:
     """Management signs the report off; from now on it is immutable."""
-    return _decide(campaign=campaign, actor=actor, comment=comment, approve=True)
+    flow = _flow(campaign)
+    approvals.approve(flow, actor, comment)
+    return flow.subject
 
 
 @transaction.atomic
 def evaluation_reject(*, campaign: Campaign, actor, comment: str = "") -> EvaluationReport:
     """Back to draft with management's comment; the next revision starts."""
-    return _decide(campaign=campaign, actor=actor, comment=comment, approve=False)
+    flow = _flow(campaign)
+    approvals.reject(flow, actor, comment)
+    return flow.subject
 
 
 def evaluation_action(*, campaign: Campaign, actor, action: str, comment: str = "") -> EvaluationReport:
@@ -402,33 +339,56 @@ def evaluation_action(*, campaign: Campaign, actor, action: str, comment: str = 
     return actions[action](campaign=campaign, actor=actor, comment=comment)
 
 
-# --- notifications -----------------------------------------------------------------------------------
+# --- the sign-off through the approval engine ---------------------------------------------------
 
 
-def _deciders() -> list:
-    """Management decides; with no one in management, the administrators do."""
-    for role in (OrgRole.MANAGEMENT, OrgRole.ADMIN):
-        people = list(User.objects.filter(roles__role=role, is_active=True).distinct().order_by("pk"))
-        if people:
-            return people
-    return []
+class EvaluationFlow(approvals.SignOffFlow):
+    """The report's sign-off (campaigns.approvals): management decides (administrators too, and
+    they are asked when nobody is in management); the last decision is also kept on the report."""
 
+    verb = "evaluation"
+    submitted_status = EvaluationStatus.SUBMITTED
+    draft_status = EvaluationStatus.DRAFT
+    approved_status = EvaluationStatus.APPROVED
+    not_a_decider = gettext_lazy("Only management may approve or reject the evaluation report.")
+    reason_required = gettext_lazy("Say why the evaluation report is rejected.")
+    requested_title, requested_body = REQUESTED_TITLE, REQUESTED_BODY
+    approved_title, approved_body = APPROVED_TITLE, APPROVED_BODY
+    rejected_title, rejected_body = REJECTED_TITLE, REJECTED_BODY
 
-def _notify(*, event: str, campaign: Campaign, actor, recipients, title, body, params: dict) -> None:
-    from django.urls import reverse
+    def require_view(self, actor) -> None:
+        _require_view(actor, self.campaign)
 
-    from campaignflow.notifications.services import notify
+    def may_sign_off(self, actor) -> bool:
+        return permissions.can_decide_evaluation(actor, self.campaign)
 
-    notify(
-        event=event,
-        recipients=[person for person in recipients if person is not None],
-        title=title,
-        body=body,
-        params={"campaign": campaign.name, "actor": str(actor), **params},
-        campaign=campaign,
-        url=reverse("evaluation:campaign", args=[campaign.pk]),
-        actor=actor,
-    )
+    def not_in_review(self, action: str) -> Conflict:
+        status = (
+            self.subject.get_status_display() if self.subject is not None else EvaluationStatus.DRAFT.label
+        )
+        return Conflict(
+            _("Only a submitted evaluation report can be decided; this one is %(status)s.")
+            % {"status": status},
+            code="evaluation_not_submitted",
+        )
+
+    def _keep_decision(self, actor, comment: str) -> None:
+        report = self.subject
+        report.decided_by, report.decided_at, report.decision_comment = actor, timezone.now(), comment
+
+    def approved(self, actor, comment: str) -> None:
+        self._keep_decision(actor, comment)
+        super().approved(actor, comment)
+
+    def rejected(self, actor, comment: str) -> None:
+        self._keep_decision(actor, comment)
+        self.subject.totals, self.subject.channels = {}, []
+        super().rejected(actor, comment)
+
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("evaluation:campaign", args=[self.campaign.pk])
 
 
 # --- lifecycle guard -----------------------------------------------------------------------------------

@@ -5,11 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaignflow.campaigns.choices import BudgetCategory, Decision
+from campaignflow.campaigns.choices import BudgetCategory
 
 from .choices import AttachmentType, SettlementStatus
 
@@ -105,6 +106,13 @@ class Settlement(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # Every decision, one immutable campaigns.Approval each (the approval engine's one record).
+    approvals = GenericRelation(
+        "campaigns.Approval",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="settlement",
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -118,31 +126,3 @@ class Settlement(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == SettlementStatus.DRAFT
-
-
-class SettlementApproval(models.Model):
-    """One decision on one revision of a settlement. Immutable once written, like campaigns.Approval."""
-
-    settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="approvals")
-    revision = models.PositiveIntegerField(_("revision"))
-    role = models.CharField(_("approver role"), max_length=20)
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
-    actor = models.ForeignKey(USER, verbose_name=_("approver"), on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(_("comment"), blank=True, max_length=2000)
-    at = models.DateTimeField(_("time"), default=timezone.now)
-
-    class Meta:
-        ordering = ["at", "id"]
-        verbose_name = _("settlement approval")
-        verbose_name_plural = _("settlement approvals")
-
-    def __str__(self) -> str:
-        return f"{self.settlement} r{self.revision} {self.decision}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("settlement approvals are immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("settlement approvals are immutable")

@@ -12,8 +12,9 @@ Rules:
 - expenses are frozen while the settlement is submitted and for good once it is approved (409);
 - the settlement is submitted only while the campaign is closing; each category whose |variance %|
   passes the organization's threshold needs an explanation (422 naming the category);
-- management (or an admin) approves it, or rejects it with a comment back to draft; each decision
-  is an immutable SettlementApproval; once approved nothing changes any more (409).
+- management (or an admin) approves it, or rejects it with a comment back to draft, through the
+  approval engine (campaigns.approvals, levels ["management"]); each decision is an immutable
+  campaigns.Approval with the settlement as subject; once approved nothing changes any more (409).
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaignflow.accounts.choices import OrgRole
-from campaignflow.accounts.models import Organization, User
+from campaignflow.accounts.models import Organization
 from campaignflow.audit.services import audit_record, snapshot
-from campaignflow.campaigns.choices import BudgetCategory, CampaignStatus, Decision
+from campaignflow.campaigns import approvals
+from campaignflow.campaigns.choices import BudgetCategory, CampaignStatus
 from campaignflow.campaigns.models import BudgetLine, Campaign
 from campaignflow.campaigns.services import _validate as validate_model  # one model-validation rule
 from campaignflow.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed, field_error
@@ -39,7 +40,7 @@ from campaignflow.core.money import to_money
 
 from . import attachments, permissions, selectors
 from .choices import SettlementStatus
-from .models import Expense, Settlement, SettlementApproval
+from .models import Expense, Settlement
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,6 @@ EXPENSE_DATE_GRACE_DAYS = 60
 EXPENSE_FIELDS = ("budget_line", "amount", "date", "vendor", "reference", "note")
 MAX_AMOUNT = Decimal("999999999999.99")  # 14 digits, 2 places
 EXPLANATION_MAX = 2000
-COMMENT_MAX = 2000
 
 REQUESTED_TITLE = gettext_lazy("Settlement approval requested: %(campaign)s")
 REQUESTED_BODY = gettext_lazy(
@@ -497,17 +497,54 @@ def _write_explanations(settlement: Settlement, *, campaign: Campaign, actor, ex
     )
 
 
-def _deciders() -> list:
-    """Management decides; with no one in management, the administrators do."""
-    for role in (OrgRole.MANAGEMENT, OrgRole.ADMIN):
-        people = list(User.objects.filter(roles__role=role, is_active=True).distinct().order_by("pk"))
-        if people:
-            return people
-    return []
-
-
 def _money_text(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+class SettlementFlow(approvals.SignOffFlow):
+    """The settlement's sign-off through the approval engine (campaigns.approvals): management
+    decides (administrators too, and they are asked when nobody is in management)."""
+
+    verb = "settlement"
+    submitted_status = SettlementStatus.SUBMITTED
+    draft_status = SettlementStatus.DRAFT
+    approved_status = SettlementStatus.APPROVED
+    not_a_decider = gettext_lazy("Only management may approve or reject the expense settlement.")
+    reason_required = gettext_lazy("Say why the settlement is rejected.")
+    requested_title, requested_body = REQUESTED_TITLE, REQUESTED_BODY
+    approved_title, approved_body = APPROVED_TITLE, APPROVED_BODY
+    rejected_title, rejected_body = REJECTED_TITLE, REJECTED_BODY
+
+    def require_view(self, actor) -> None:
+        _require_view(actor, self.campaign)
+
+    def may_sign_off(self, actor) -> bool:
+        return permissions.can_decide_settlement(actor, self.campaign)
+
+    def not_in_review(self, action: str) -> Conflict:
+        status = (
+            self.subject.get_status_display() if self.subject is not None else SettlementStatus.DRAFT.label
+        )
+        return Conflict(
+            _("Only a submitted settlement can be decided; this one is %(status)s.") % {"status": status},
+            code="settlement_not_submitted",
+        )
+
+    def approved(self, actor, comment: str) -> None:
+        self.subject.approved_at = timezone.now()
+        super().approved(actor, comment)
+
+    def rejected(self, actor, comment: str) -> None:
+        self.subject.rows = []
+        super().rejected(actor, comment)
+
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("expenses:budget", args=[self.campaign.pk]) + "#settlement"
+
+    def params(self, actor) -> dict:
+        return super().params(actor) | {"currency": Organization.current().currency}
 
 
 @transaction.atomic
@@ -520,7 +557,7 @@ def settlement_submit(
     """
     campaign = _lock(campaign)
     _require_preparer(actor, campaign)
-    comment = _comment(comment)
+    comment = approvals.clean_comment(comment)
     clean = _clean_explanations(explanations) if explanations is not None else None
     settlement = _settlement_locked(campaign)
     _require_draft(settlement)
@@ -564,157 +601,39 @@ def settlement_submit(
     settlement.save()
     total_budget = sum((row.budget for row in rows), Decimal("0"))
     total_actual = sum((row.actual for row in rows), Decimal("0"))
-    audit_record(
-        actor=actor,
-        verb="settlement.submitted",
-        obj=settlement,
-        campaign=campaign,
-        comment=comment,
+    approvals.submitted(
+        SettlementFlow(settlement, campaign),
+        actor,
+        comment,
         before={"status": SettlementStatus.DRAFT},
         after={"status": settlement.status, "revision": settlement.revision, "rows": settlement.rows},
-    )
-    _notify(
-        event="approval.requested",
-        campaign=campaign,
-        actor=actor,
-        recipients=_deciders(),
-        title=REQUESTED_TITLE,
-        body=REQUESTED_BODY,
-        params={"budget": _money_text(total_budget), "actual": _money_text(total_actual)},
+        budget=_money_text(total_budget),
+        actual=_money_text(total_actual),
     )
     return settlement
 
 
-def _require_decider(actor, campaign: Campaign) -> None:
-    _require_view(actor, campaign)
-    if not permissions.can_decide_settlement(actor, campaign):
-        raise Forbidden(_("Only management may approve or reject the expense settlement."))
-
-
-def _require_submitted(settlement: Settlement) -> None:
-    if settlement.status != SettlementStatus.SUBMITTED:
-        raise Conflict(
-            _("Only a submitted settlement can be decided; this one is %(status)s.")
-            % {"status": settlement.get_status_display()},
-            code="settlement_not_submitted",
-        )
-
-
-def _decider_role(actor) -> str:
-    return OrgRole.MANAGEMENT if actor.has_role(OrgRole.MANAGEMENT) else OrgRole.ADMIN
+def _settlement_flow(campaign: Campaign) -> SettlementFlow:
+    """The campaign and its settlement (None before one is started), both locked."""
+    campaign = _lock(campaign)
+    settlement = Settlement.objects.select_for_update(of=("self",)).filter(campaign=campaign).first()
+    return SettlementFlow(settlement, campaign)
 
 
 @transaction.atomic
 def settlement_approve(*, campaign: Campaign, actor, comment: str = "") -> Settlement:
     """Management signs the settlement off; from now on it and the expenses are immutable."""
-    campaign = _lock(campaign)
-    _require_decider(actor, campaign)
-    settlement = _settlement_locked(campaign)
-    _require_submitted(settlement)
-    comment = _comment(comment)
-    SettlementApproval.objects.create(
-        settlement=settlement,
-        revision=settlement.revision,
-        role=_decider_role(actor),
-        decision=Decision.APPROVE,
-        actor=actor,
-        comment=comment,
-    )
-    settlement.status = SettlementStatus.APPROVED
-    settlement.approved_at = timezone.now()
-    settlement.save()
-    audit_record(
-        actor=actor,
-        verb="settlement.approved",
-        obj=settlement,
-        campaign=campaign,
-        comment=comment,
-        before={"status": SettlementStatus.SUBMITTED},
-        after={"status": settlement.status, "revision": settlement.revision},
-    )
-    _notify(
-        event="approval.decided",
-        campaign=campaign,
-        actor=actor,
-        recipients=[settlement.submitted_by, campaign.owner],
-        title=APPROVED_TITLE,
-        body=APPROVED_BODY,
-        params={"comment": comment},
-    )
-    return settlement
+    flow = _settlement_flow(campaign)
+    approvals.approve(flow, actor, comment)
+    return flow.subject
 
 
 @transaction.atomic
 def settlement_reject(*, campaign: Campaign, actor, comment: str = "") -> Settlement:
     """Send the settlement back to draft with the approver's comment; the next revision starts."""
-    campaign = _lock(campaign)
-    _require_decider(actor, campaign)
-    settlement = _settlement_locked(campaign)
-    _require_submitted(settlement)
-    comment = _comment(comment)
-    if not comment:
-        raise field_error("comment", _("Say why the settlement is rejected."))
-    SettlementApproval.objects.create(
-        settlement=settlement,
-        revision=settlement.revision,
-        role=_decider_role(actor),
-        decision=Decision.REJECT,
-        actor=actor,
-        comment=comment,
-    )
-    before = {"status": settlement.status, "revision": settlement.revision}
-    settlement.status = SettlementStatus.DRAFT
-    settlement.revision += 1
-    settlement.rows = []
-    settlement.save()
-    audit_record(
-        actor=actor,
-        verb="settlement.rejected",
-        obj=settlement,
-        campaign=campaign,
-        comment=comment,
-        before=before,
-        after={"status": settlement.status, "revision": settlement.revision},
-    )
-    _notify(
-        event="approval.decided",
-        campaign=campaign,
-        actor=actor,
-        recipients=[settlement.submitted_by, campaign.owner],
-        title=REJECTED_TITLE,
-        body=REJECTED_BODY,
-        params={"comment": comment},
-    )
-    return settlement
-
-
-def _comment(comment) -> str:
-    comment = (comment or "").strip()
-    if len(comment) > COMMENT_MAX:
-        raise field_error("comment", _("Keep the comment under %(max)d characters.") % {"max": COMMENT_MAX})
-    return comment
-
-
-def _notify(*, event: str, campaign: Campaign, actor, recipients, title, body, params: dict) -> None:
-    from django.urls import reverse
-
-    from campaignflow.notifications.services import notify
-
-    notify(
-        event=event,
-        recipients=[person for person in recipients if person is not None],
-        title=title,
-        body=body,
-        params={
-            "campaign": campaign.name,
-            "actor": str(actor),
-            "currency": Organization.current().currency,
-            **params,
-        },
-        campaign=campaign,
-        url=reverse("expenses:budget", args=[campaign.pk]) + "#settlement",
-        actor=actor,
-    )
+    flow = _settlement_flow(campaign)
+    approvals.reject(flow, actor, comment)
+    return flow.subject
 
 
 def settlement_action(

@@ -12,22 +12,17 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaignflow.accounts.choices import OrgRole
-from campaignflow.accounts.models import User
 from campaignflow.audit.services import audit_record
 from campaignflow.core.errors import Conflict, Forbidden, NotFound, field_error
 from campaignflow.notifications.services import notify
 
-from .. import permissions
-from ..choices import Decision
+from .. import approvals, permissions
 from ..models import (
-    Approval,
     BudgetLine,
     Campaign,
     ChangeKind,
@@ -202,35 +197,30 @@ def _require_changeable(campaign: Campaign) -> None:
         raise refusal
 
 
+def _state_conflict(change_request: ChangeRequest, action: str) -> Conflict:
+    return Conflict(
+        _("Cannot %(action)s a change request that is %(status)s.")
+        % {
+            "action": str(CHANGE_TRANSITIONS[action].label).lower(),
+            "status": change_request.get_status_display(),
+        },
+        code="invalid_transition",
+    )
+
+
 def _require_state(change_request: ChangeRequest, action: str) -> None:
     if change_request.status not in CHANGE_TRANSITIONS[action].sources:
-        raise Conflict(
-            _("Cannot %(action)s a change request that is %(status)s.")
-            % {
-                "action": str(CHANGE_TRANSITIONS[action].label).lower(),
-                "status": change_request.get_status_display(),
-            },
-            code="invalid_transition",
-        )
+        raise _state_conflict(change_request, action)
 
 
 def _url(change_request: ChangeRequest) -> str:
     return reverse("campaigns:change_detail", args=[change_request.campaign_id, change_request.pk])
 
 
-def _approvers(campaign: Campaign, level: int, levels: list[str]) -> QuerySet[User]:
-    """Who decides this level for this campaign (the same rule as permissions.approver_levels)."""
-    role = levels[level - 1]
-    users = User.objects.filter(is_active=True, roles__role=role)
-    if role == OrgRole.DEPARTMENT_HEAD:
-        users = users.filter(department_id=campaign.department_id)
-    return users.distinct()
-
-
-def _notify_approvers(change_request: ChangeRequest, campaign: Campaign, actor, levels: list[str]) -> None:
+def _notify_approvers(change_request: ChangeRequest, campaign: Campaign, actor, approvers: list) -> None:
     notify(
         event="change_request.requested",
-        recipients=list(_approvers(campaign, change_request.approval_level, levels)),
+        recipients=approvers,
         title=gettext_lazy("Change request #%(number)s for “%(campaign)s” waits for your approval"),
         body=gettext_lazy("%(requester)s asks to change the plan: %(reason)s"),
         params={
@@ -362,80 +352,93 @@ def change_request_submit(*, change_request: ChangeRequest, actor, comment: str 
     change_request.proposed = proposal_clean(
         campaign=campaign, kind=change_request.kind, proposed=change_request.proposed
     )
-    levels = approval_levels()
     change_request.status = ChangeStatus.IN_REVIEW
     change_request.approval_level = 1
     change_request.revision = campaign.revision
     change_request.submitted_at = timezone.now()
     change_request.save()
-    _record(
+    approvals.submitted(
+        ChangeFlow(change_request, campaign),
         actor,
-        "change_request.submitted",
-        change_request,
-        comment=comment,
+        comment,
         before={"status": ChangeStatus.DRAFT},
         after={"status": change_request.status},
     )
-    if not levels:
-        change_request.approval_level = 0
-        change_request.decided_at = timezone.now()
-        _apply(change_request=change_request, campaign=campaign, actor=actor)
-    else:
-        _notify_approvers(change_request, campaign, actor, levels)
     return change_request
 
 
-def _check_decider(actor, change_request: ChangeRequest, campaign: Campaign, action: str) -> list[str]:
-    levels = approval_levels()
-    _require_view(actor, campaign)
-    mine = permissions.approver_levels(actor, campaign, levels)
-    if not mine:
-        raise Forbidden(_("You are not an approver for this campaign."))
-    _require_state(change_request, action)
-    if change_request.approval_level not in mine:
-        raise Forbidden(
-            _("This change request is waiting for approval level %(level)d; you approve at level %(mine)s.")
-            % {"level": change_request.approval_level, "mine": ", ".join(str(level) for level in mine)},
-            code="wrong_level",
-        )
-    return levels
+class ChangeFlow(approvals.ApprovalFlow):
+    """A change request through the approval engine (campaigns.approvals): the plan's levels; the
+    last approval applies the change to the plan, a rejection leaves the plan as it is."""
 
-
-def _decision(
-    change_request: ChangeRequest, levels: list[str], decision: str, actor, comment: str
-) -> Approval:
-    return Approval.objects.create(
-        campaign=None,  # a change's decision is not one on the plan (see Approval)
-        change_request=change_request,
-        revision=change_request.revision,
-        level=change_request.approval_level,
-        role=levels[change_request.approval_level - 1],
-        decision=decision,
-        actor=actor,
-        comment=comment,
+    verb = "change_request"
+    wrong_level = gettext_lazy(
+        "This change request is waiting for approval level %(level)d; you approve at level %(mine)s."
     )
+    reason_required = gettext_lazy("Say why the change is rejected.")
+
+    def __init__(self, change_request: ChangeRequest, campaign: Campaign):
+        self.subject = self.change_request = change_request
+        self.campaign = campaign
+        self.levels = approval_levels()
+        self.level = change_request.approval_level
+        self.revision = change_request.revision
+
+    @property
+    def in_review(self) -> bool:
+        return self.change_request.status == ChangeStatus.IN_REVIEW
+
+    def target(self) -> dict:
+        # a change's decision is not one on the plan (see Approval)
+        return {"change_request": self.change_request}
+
+    def require_view(self, actor) -> None:
+        _require_view(actor, self.campaign)
+
+    def not_in_review(self, action: str) -> Conflict:
+        return _state_conflict(self.change_request, action)
+
+    def check(self, action: str) -> None:
+        if action == "approve":
+            _require_changeable(self.campaign)
+
+    def forward(self, level: int) -> None:
+        super().forward(level)
+        self.change_request.approval_level = level
+        self.change_request.save(update_fields=["approval_level", "updated_at"])
+
+    def approved(self, actor, comment: str) -> None:
+        self.change_request.status = ChangeStatus.APPROVED
+        self.change_request.approval_level = 0
+        self.change_request.decided_at = timezone.now()
+
+    def after_approved(self, actor, comment: str) -> None:
+        _apply(change_request=self.change_request, campaign=self.campaign, actor=actor)
+
+    def rejected(self, actor, comment: str) -> None:
+        self.change_request.status = ChangeStatus.REJECTED
+        self.change_request.approval_level = 0
+        self.change_request.decided_at = timezone.now()
+        self.change_request.save()
+
+    def notify_submitted(self, actor, **params) -> None:
+        if self.in_review:
+            _notify_approvers(self.change_request, self.campaign, actor, self.approvers(self.level))
+
+    def notify_forwarded(self, actor, level: int, comment: str) -> None:
+        _notify_approvers(self.change_request, self.campaign, actor, self.approvers(self.level))
+
+    def notify_approved(self, actor, level: int, comment: str) -> None:
+        _notify_requester(self.change_request, self.campaign, actor, comment)
+
+    notify_rejected = notify_approved
 
 
 @transaction.atomic
 def change_request_approve(*, change_request: ChangeRequest, actor, comment: str = "") -> ChangeRequest:
     """Approve the current level; the last level applies the change to the plan."""
     change_request, campaign = _locked_request(change_request)
-    levels = _check_decider(actor, change_request, campaign, "approve")
-    _require_changeable(campaign)
-    comment = (comment or "").strip()
-    level = change_request.approval_level
-    _decision(change_request, levels, Decision.APPROVE, actor, comment)
-    _record(actor, "change_request.approved", change_request, comment=comment, after={"level": level})
-    if level < len(levels):
-        change_request.approval_level = level + 1
-        change_request.save(update_fields=["approval_level", "updated_at"])
-        _notify_approvers(change_request, campaign, actor, levels)
-        return change_request
-    change_request.status = ChangeStatus.APPROVED
-    change_request.approval_level = 0
-    change_request.decided_at = timezone.now()
-    _apply(change_request=change_request, campaign=campaign, actor=actor)
-    _notify_requester(change_request, campaign, actor, comment)
+    approvals.approve(ChangeFlow(change_request, campaign), actor, comment)
     return change_request
 
 
@@ -443,25 +446,7 @@ def change_request_approve(*, change_request: ChangeRequest, actor, comment: str
 def change_request_reject(*, change_request: ChangeRequest, actor, comment: str = "") -> ChangeRequest:
     """Turn the change down with the approver's reason; the plan stays as it is."""
     change_request, campaign = _locked_request(change_request)
-    levels = _check_decider(actor, change_request, campaign, "reject")
-    comment = (comment or "").strip()
-    if not comment:
-        raise field_error("comment", _("Say why the change is rejected."))
-    _decision(change_request, levels, Decision.REJECT, actor, comment)
-    before = {"status": change_request.status, "level": change_request.approval_level}
-    change_request.status = ChangeStatus.REJECTED
-    change_request.approval_level = 0
-    change_request.decided_at = timezone.now()
-    change_request.save()
-    _record(
-        actor,
-        "change_request.rejected",
-        change_request,
-        comment=comment,
-        before=before,
-        after={"status": change_request.status},
-    )
-    _notify_requester(change_request, campaign, actor, comment)
+    approvals.reject(ChangeFlow(change_request, campaign), actor, comment)
     return change_request
 
 
