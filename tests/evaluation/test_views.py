@@ -49,3 +49,20 @@ def test_management_rejects_with_a_comment(client, closing, pm, manager):
 
     assert empty.status_code == 422 and done.status_code == 302
     assert EvaluationReport.objects.get().status == "draft"
+
+
+def test_a_submitted_report_waits_in_managements_approval_inbox(client, closing, pm, manager):
+    from campaignflow.evaluation import services
+
+    services.evaluation_update(campaign=closing, actor=pm, data={"summary": "线上达成，线下未达预期"})
+    services.evaluation_submit(campaign=closing, actor=pm)
+    client.force_login(manager)
+
+    page = client.get("/approvals/")
+
+    assert [(str(row["kind"]), row["document"].campaign) for row in page.context["closeout_rows"]] == [
+        ("Evaluation report", closing)
+    ]
+    assert f'href="/evaluation/campaigns/{closing.pk}/#evaluation"' in page.content.decode()
+    client.force_login(pm)
+    assert client.get("/approvals/").context["closeout_rows"] == []

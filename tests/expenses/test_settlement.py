@@ -235,3 +235,23 @@ def test_archive_without_any_settlement_names_it(closing, planner):
         campaign_services.campaign_transition(campaign=closing, actor=planner, action="archive")
 
     assert "the expense settlement has not been prepared and approved" in error.value.message
+
+
+def test_a_submitted_settlement_waits_in_managements_approval_inbox(client, submitted, manager, finance):
+    client.force_login(manager)
+
+    page = client.get("/approvals/")
+
+    rows = page.context["closeout_rows"]
+    assert [(str(row["kind"]), row["document"].campaign) for row in rows] == [
+        ("Expense settlement", submitted)
+    ]
+    assert f'href="/expenses/campaigns/{submitted.pk}/#settlement"' in page.content.decode()
+    assert page.context["approvals_waiting"] == 1
+
+    client.force_login(finance)  # prepares the settlement, does not decide it
+    assert client.get("/approvals/").context["closeout_rows"] == []
+
+    services.settlement_approve(campaign=submitted, actor=manager)
+    client.force_login(manager)
+    assert client.get("/approvals/").context["closeout_rows"] == []

@@ -248,3 +248,15 @@ def dimension_get(*, user, pk) -> EvaluationDimension:
 
 def is_approved(campaign: Campaign) -> bool:
     return EvaluationReport.objects.filter(campaign_id=campaign.pk, status=EvaluationStatus.APPROVED).exists()
+
+
+def reports_waiting(*, user) -> list[EvaluationReport]:
+    """Submitted evaluation reports this user decides (management, administrators), oldest first."""
+    if not user.is_authenticated or not any(user.has_role(role) for role in permissions.DECIDER_ROLES):
+        return []
+    submitted = (
+        EvaluationReport.objects.filter(status=EvaluationStatus.SUBMITTED)
+        .select_related("campaign", "campaign__department", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+    return [item for item in submitted if permissions.can_decide_evaluation(user, item.campaign)]

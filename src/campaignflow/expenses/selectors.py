@@ -463,3 +463,15 @@ def settlement_for(*, campaign: Campaign, budget: Budget | None = None) -> Settl
 
 def settlement_is_approved(campaign: Campaign) -> bool:
     return Settlement.objects.filter(campaign_id=campaign.pk, status=SettlementStatus.APPROVED).exists()
+
+
+def settlements_waiting(*, user) -> list[Settlement]:
+    """Submitted settlements this user decides (management, administrators), oldest first: the inbox."""
+    if not user.is_authenticated or not any(user.has_role(role) for role in permissions.DECIDER_ROLES):
+        return []
+    submitted = (
+        Settlement.objects.filter(status=SettlementStatus.SUBMITTED)
+        .select_related("campaign", "campaign__department", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+    return [item for item in submitted if permissions.can_decide_settlement(user, item.campaign)]

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -109,13 +110,46 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", context)
 
 
+def closeout_rows(user) -> list[dict]:
+    """Settlements and evaluation reports waiting for this user's sign-off, oldest first.
+
+    They are decided on their own page (the figures need reading), so the inbox links there.
+    """
+    from campaignflow.evaluation import selectors as evaluation_selectors
+    from campaignflow.expenses import selectors as expense_selectors
+
+    rows = [
+        {
+            "document": item,
+            "kind": _("Expense settlement"),
+            "url": reverse("expenses:budget", args=[item.campaign_id]) + "#settlement",
+        }
+        for item in expense_selectors.settlements_waiting(user=user)
+    ] + [
+        {
+            "document": item,
+            "kind": _("Evaluation report"),
+            "url": reverse("evaluation:campaign", args=[item.campaign_id]) + "#evaluation",
+        }
+        for item in evaluation_selectors.reports_waiting(user=user)
+    ]
+    return sorted(rows, key=lambda row: (row["document"].submitted_at is None, row["document"].submitted_at))
+
+
 @web_view
 def approval_inbox(request: HttpRequest) -> HttpResponse:
-    """Plans, then change requests, waiting for a level this user decides, oldest first."""
+    """Plans, then change requests, waiting for a level this user decides, then the close-out
+    documents (settlement, evaluation report) waiting for their sign-off; oldest first."""
     levels = list(current_organization(request).approval_levels or [])
     rows = _inbox_rows(selectors.approval_inbox(user=request.user), levels)
     change_rows = _change_rows(request.user, levels)
-    context = {"rows": rows, "change_rows": change_rows, "approvals_waiting": len(rows) + len(change_rows)}
+    closeout = closeout_rows(request.user)
+    context = {
+        "rows": rows,
+        "change_rows": change_rows,
+        "closeout_rows": closeout,
+        "approvals_waiting": len(rows) + len(change_rows) + len(closeout),
+    }
     return render(request, "web/approvals.html", context)
 
 
