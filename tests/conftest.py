@@ -25,6 +25,14 @@ def _default_language():
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache outlives a test (sign-in failure counts, for one): start each test without it."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def marketing(db):
     return DepartmentFactory(name="Marketing", code="marketing")

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from ninja import Field, Schema
 
 
@@ -10,6 +12,15 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     prefix: str
+
+
+class TokenInfoOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
 
 
 class DepartmentIn(Schema):

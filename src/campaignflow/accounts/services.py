@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import math
+
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaignflow.audit.services import audit_record
 from campaignflow.core.errors import FieldError, Forbidden, ValidationFailed, field_error
 
-from . import permissions
+from . import permissions, throttle
 from .choices import OrgRole
 from .models import ApiToken, Department, User, UserRole, hash_token
+
+logger = logging.getLogger("campaignflow.accounts")
 
 
 def _require_admin(actor) -> None:
@@ -31,12 +37,13 @@ def department_create(*, actor, name: str, code: str = "") -> Department:
         raise field_error("name", _("This field is required."))
     if len(name) > 100:
         raise field_error("name", _("Ensure this value has at most %(max)d characters.") % {"max": 100})
-    code = slugify(code or name) or f"dept-{Department.objects.count() + 1}"
+    # Cut to the column's length before the uniqueness check, or two long names collide on insert.
+    code = (slugify(code or name)[:30].strip("-")) or f"dept-{Department.objects.count() + 1}"
     if Department.objects.filter(name=name).exists():
         raise field_error("name", _("A department with this name already exists."))
     if Department.objects.filter(code=code).exists():
         raise field_error("code", _("A department with this code already exists."))
-    department = Department.objects.create(name=name, code=code[:30])
+    department = Department.objects.create(name=name, code=code)
     audit_record(actor=actor, verb="department.created", obj=department, after={"name": name, "code": code})
     return department
 
@@ -134,8 +141,11 @@ def token_issue(*, user: User, name: str = "api") -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    if token.user_id != actor.pk and not permissions.can_manage_accounts(actor):
+    """Revoke the token at once; it never authenticates again. Revoking a revoked token is a no-op."""
+    if not permissions.can_revoke_token(actor, token):
         raise Forbidden(_("You may revoke only your own tokens."))
+    if token.revoked_at is not None:
+        return token
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, verb="token.revoked", obj=token)
@@ -158,3 +168,57 @@ def token_authenticate(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- sign-in throttling (throttle.py) -----------------------------------------------------------------
+
+
+def login_locked_for(*, username: str, address: str) -> int:
+    """Seconds until a sign-in for this username from this address may be tried; 0: now."""
+    wait = throttle.locked_for(username=username, address=address)
+    if wait:
+        logger.warning(
+            "sign-in refused while locked: username=%r address=%s (%d s left)", username, address, wait
+        )
+    return wait
+
+
+def lockout_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def login_failed(*, username: str, address: str, channel: str) -> int:
+    """Count and record a failed sign-in; returns the seconds of the lock it caused, or 0.
+
+    The audit trail gets the failure and the lockout when the username is a real account (a
+    failure for a name nobody has is only logged, so nobody can fill the append-only trail);
+    every failure is logged with the address.
+    """
+    failure = throttle.record_failure(username=username, address=address)
+    user = User.objects.filter(username=username).first() if username else None
+    details = {"address": address, "channel": channel, "failures": failure.username_failures}
+    logger.warning("sign-in failed: username=%r address=%s channel=%s", username, address, channel)
+    if user is not None:
+        audit_record(actor=None, verb="user.login_failed", obj=user, after=details)
+    if not (failure.locked_username or failure.locked_address):
+        return 0
+    seconds = throttle.limits().seconds
+    what = "username" if failure.locked_username else "address"
+    logger.warning("sign-in locked for %d s: %s username=%r address=%s", seconds, what, username, address)
+    if user is not None:
+        audit_record(
+            actor=None,
+            verb="user.login_locked",
+            obj=user,
+            after=details | {"locked": what, "seconds": seconds},
+        )
+    return seconds
+
+
+def login_succeeded(*, username: str) -> None:
+    throttle.record_success(username=username)

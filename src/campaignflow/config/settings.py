@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its own static files, not from a CDN
     "huey.contrib.djhuey",
     "campaignflow.core",
     "campaignflow.accounts",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "campaignflow.core.middleware.RequestIdMiddleware",  # X-Request-ID, request log record
+    "campaignflow.core.middleware.ContentSecurityPolicyMiddleware",  # CSP on HTML pages
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -203,6 +205,12 @@ SECURE_HSTS_SECONDS = env_int("CAMPAIGNFLOW_SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CAMPAIGNFLOW_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("CAMPAIGNFLOW_SECURE_HSTS_PRELOAD", False)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CAMPAIGNFLOW_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# Sign-in throttling (accounts/throttle.py): failures per username / per address before a lock,
+# and how long failures are counted and a lock lasts. Proxies trusted for X-Forwarded-For: gunicorn's.
+CAMPAIGNFLOW_LOGIN_MAX_FAILURES = env_int("CAMPAIGNFLOW_LOGIN_MAX_FAILURES", 5)
+CAMPAIGNFLOW_LOGIN_MAX_FAILURES_PER_IP = env_int("CAMPAIGNFLOW_LOGIN_MAX_FAILURES_PER_IP", 20)
+CAMPAIGNFLOW_LOGIN_LOCKOUT_SECONDS = env_int("CAMPAIGNFLOW_LOGIN_LOCKOUT_SECONDS", 900)
+CAMPAIGNFLOW_TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 
 # --- e-mail --------------------------------------------------------------------------------
 EMAIL_HOST = env_str("CAMPAIGNFLOW_EMAIL_HOST")

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path, re_path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from campaignflow.core import health
 
 from .api import api
 
 
+@csrf_exempt  # like the API itself: a POST to an unknown path gets the JSON 404, not a CSRF page
 def api_not_found(request, *args, **kwargs):
     """Unknown /api/ paths answer in the API's JSON error shape, not Django's HTML page."""
     return JsonResponse({"detail": _("Not found."), "code": "not_found", "errors": []}, status=404)
