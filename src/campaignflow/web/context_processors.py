@@ -30,7 +30,7 @@ def navigation(request) -> dict:
     # that already knows the number (dashboard, inbox) passes `approvals_waiting` itself.
     @cache
     def approvals_waiting() -> int:
-        return len(selectors.approval_inbox(user=user)) if signed_in else 0
+        return selectors.approval_inbox_count(user=user) if signed_in else 0
 
     @cache
     def nav_is_admin() -> bool:
