@@ -103,3 +103,32 @@ def test_the_roll_up_is_recorded_in_the_audit_trail_as_the_owner(link, live_camp
 
     event = AuditEvent.objects.filter(verb="dailymetric.created").get()
     assert (event.actor, event.campaign) == (planner, live_campaign)
+
+
+def test_scans_of_a_store_qr_code_leave_a_day_that_counts_no_clicks_as_it_is(live_campaign, planner):
+    from tests.factories import ChannelFactory
+
+    store_channel = ChannelFactory(name="线下门店", kind="offline_store")
+    qr = services.link_create(
+        campaign=live_campaign,
+        actor=planner,
+        data={
+            "channel": store_channel.pk,
+            "name": "收银台二维码",
+            "target_url": "https://shop.example/member",
+            "utm_source": "offline",
+            "utm_medium": "qr",
+        },
+    )
+    DailyMetric.objects.create(
+        campaign=live_campaign, channel=store_channel, date=DAY, conversions=145, revenue=Decimal("29000")
+    )
+    clicks(qr, 66)
+    services.conversion_record(link=qr, external_id="S1", value=Decimal("88.00"), at=at())
+
+    flush_clicks()
+
+    row = DailyMetric.objects.get(campaign=live_campaign, channel=store_channel, date=DAY)
+    # the store measures sales, not clicks: the scans stay in the link's statistics, the sale is added
+    assert (row.clicks, row.conversions, row.revenue) == (0, 146, Decimal("29088.00"))
+    assert set(Click.objects.filter(link=qr).values_list("rollup", flat=True)) == {Rollup.DONE}

@@ -107,6 +107,11 @@ def _add(campaign: Campaign, channel_id: int, day: dt.date, clicks: int, convers
         return Rollup.SKIPPED
     metric = DailyMetric.objects.filter(campaign_id=campaign.pk, channel_id=channel_id, date=day).first()
     data = {name: getattr(metric, name) for name in (*calc.BASE_MEASURES, "note")} if metric else {}
+    if data.get("conversions") and not data.get("clicks"):
+        # The day's data counts conversions without clicks (a store: clicks are not measured, and
+        # 0 means so). QR scans there are not the funnel's clicks: adding them would make the day
+        # claim a click-through funnel it does not have. They stay in the link's own statistics.
+        clicks = 0
     data["clicks"] = (data.get("clicks") or 0) + clicks
     data["conversions"] = (data.get("conversions") or 0) + conversions
     data["revenue"] = (data.get("revenue") or Decimal(0)) + value
