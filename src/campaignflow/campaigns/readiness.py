@@ -312,7 +312,8 @@ def readiness_set(
     check = CHECKS[key]
     if waived is not None and not can_waive(actor, campaign):
         raise Forbidden(_("Only the campaign owner may waive a checklist item."))
-    if (checked is not None or note is not None) and not can_tick(actor, campaign):
+    # A request that changes nothing is still a request to work on the checklist: refuse it first.
+    if (checked is not None or note is not None or waived is None) and not can_tick(actor, campaign):
         raise Forbidden(
             _("Only the campaign owner, planners and project managers may work on the checklist.")
         )

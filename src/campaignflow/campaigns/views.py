@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from campaignflow.accounts.choices import OrgRole
 from campaignflow.accounts.models import Department, Organization
 from campaignflow.audit.selectors import audit_for_campaign
-from campaignflow.core.errors import field_error
+from campaignflow.core.errors import Forbidden, field_error
 from campaignflow.core.money import share
 from campaignflow.web.context_processors import current_organization
 from campaignflow.web.errors import call_service, web_view
@@ -461,6 +461,12 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _refuse_edit(request, campaign) or _render_editor(request, campaign)
 
 
+def _require_plan_editor(user, campaign: Campaign) -> None:
+    """Refuse (403) before reading the form: who may not edit learns nothing from its errors."""
+    if not permissions.can_edit_plan(user, campaign):
+        raise Forbidden(_("Only the campaign owner and planners may change the plan."))
+
+
 def _edit_url(campaign: Campaign, anchor: str) -> str:
     return reverse("campaigns:edit", args=[campaign.pk]) + f"#{anchor}"
 
@@ -470,6 +476,7 @@ def _edit_url(campaign: Campaign, anchor: str) -> str:
 def plan_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the Table 1 fields."""
     campaign = _campaign(request, pk)
+    _require_plan_editor(request.user, campaign)
     form = PlanForm(request.POST, instance=campaign, prefix="plan")
     outcome = call_service(
         services.campaign_update, form=form, campaign=campaign, actor=request.user, data=form.service_data()
@@ -543,6 +550,7 @@ def item_section(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     item_kind = _kind(kind)
     if request.method != "POST":
         return _refuse_edit(request, campaign) or _section_response(request, campaign, item_kind)
+    _require_plan_editor(request.user, campaign)
     form = item_kind.form_class(request.POST, campaign=campaign, prefix=item_kind.add_prefix)
     outcome = call_service(
         services.plan_item_create,
@@ -569,6 +577,7 @@ def item_detail(request: HttpRequest, pk: int, kind: str, item_pk: int) -> HttpR
         return _refuse_edit(request, campaign) or _section_response(
             request, campaign, item_kind, edit_item=item.pk
         )
+    _require_plan_editor(request.user, campaign)
     form = item_kind.form_class(
         request.POST, instance=item, campaign=campaign, prefix=item_kind.edit_prefix(item.pk)
     )

@@ -433,6 +433,9 @@ def change_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         if refusal is not None:
             raise refusal
         return _render_form(request, campaign, form_class(campaign=campaign))
+    # Refuse before reading the form: who may not act learns nothing from its errors.
+    if not changes.can_request_change(request.user, campaign):
+        raise Forbidden(_("Only the campaign owner, planners and project managers may ask for changes."))
     form = form_class(request.POST, campaign=campaign)
     outcome = call_service(
         _remapping(changes.change_request_create, form),
@@ -469,6 +472,8 @@ def change_edit(request: HttpRequest, pk: int, cr_pk: int) -> HttpResponse:
             form_class(campaign=campaign, change_request=change_request),
             change_request=change_request,
         )
+    if not changes.can_manage_change(request.user, change_request):
+        raise Forbidden(_("Only the requester and the campaign owner may change this request."))
     form = form_class(request.POST, campaign=campaign, change_request=change_request)
     outcome = call_service(
         _remapping(changes.change_request_update, form),

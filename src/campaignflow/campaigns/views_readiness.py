@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from campaignflow.core.errors import Forbidden
 from campaignflow.web.context_processors import current_organization
 from campaignflow.web.errors import call_service, web_view
 
@@ -88,6 +89,11 @@ def readiness_item(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     campaign = _campaign(request, pk)
     if key not in readiness.CHECKS:
         raise Http404
+    # Refuse before reading the form (the owner, who alone may waive, may also tick).
+    if not readiness.can_tick(request.user, campaign):
+        raise Forbidden(
+            gettext("Only the campaign owner, planners and project managers may work on the checklist.")
+        )
     form = ReadinessForm(request.POST)
     outcome = call_service(
         readiness.readiness_set,

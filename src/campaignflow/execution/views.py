@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html_join
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -29,7 +29,7 @@ from campaignflow.campaigns import permissions as campaign_permissions
 from campaignflow.campaigns import selectors as campaign_selectors
 from campaignflow.campaigns.choices import RiskStatus
 from campaignflow.campaigns.models import Campaign, Risk
-from campaignflow.core.errors import field_error
+from campaignflow.core.errors import Forbidden, field_error
 from campaignflow.web.errors import call_service, web_view
 
 from . import export, feeds, permissions, selectors, services
@@ -45,6 +45,11 @@ from .forms import (
 )
 from .models import ActionItem, CalendarToken, Task
 
+MANAGE_TASKS = gettext_lazy("Only the campaign owner and project managers may manage tasks.")
+CHANGE_TASK = gettext_lazy(
+    "Only the task owner, the campaign owner and project managers may change this task."
+)
+
 DAY_MS = 86_400_000
 BOARD_COLUMNS = (
     DisplayStatus.TODO,
@@ -56,6 +61,12 @@ BOARD_COLUMNS = (
 
 
 # --- helpers -------------------------------------------------------------------------------------
+
+
+def _require(allowed: bool, message) -> None:
+    """Refuse (403) before reading the form: who may not act learns nothing from its errors."""
+    if not allowed:
+        raise Forbidden(message)
 
 
 def _campaign(request: HttpRequest, pk: int) -> Campaign:
@@ -135,6 +146,7 @@ def task_table(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     if request.method != "POST":
         return render(request, "execution/tasks.html", _table_context(request, campaign))
+    _require(permissions.can_manage_tasks(request.user, campaign), MANAGE_TASKS)
     form = TaskForm(request.POST, campaign=campaign, prefix="new")
     outcome = call_service(
         services.task_create, form=form, campaign=campaign, actor=request.user, data=form.service_data()
@@ -176,6 +188,7 @@ def task_row(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
         if not request.htmx:
             return redirect(reverse("execution:tasks", args=[campaign.pk]) + f"#task-{task.pk}")
         return _row(request, campaign, task, form=form, editing=form is not None)
+    _require(permissions.can_report_progress(request.user, task), CHANGE_TASK)
     form = _edit_form(request, campaign, task, request.POST)
     if form is None:
         form = ProgressForm(request.POST, prefix=f"t{task.pk}")
@@ -443,6 +456,10 @@ def gantt(request: HttpRequest, pk: int) -> HttpResponse:
 @web_view
 def baseline_freeze(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
+    _require(
+        services.can_freeze_baseline(request.user, campaign),
+        _("Only the campaign owner, project managers and approvers may freeze the baseline."),
+    )
     form = BaselineForm(request.POST)
     if not form.is_valid():
         raise field_error("reason", form.errors["reason"][0])
@@ -509,6 +526,7 @@ def board_move(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
     """Move a card: set the task's status; a late task needs its delay reason in the table."""
     campaign = _campaign(request, pk)
     task = _task(campaign, task_pk)
+    _require(permissions.can_report_progress(request.user, task), CHANGE_TASK)
     form = StatusForm(request.POST)
     if not form.is_valid():
         raise field_error("status", form.errors["status"][0])
@@ -563,6 +581,7 @@ def meetings(request: HttpRequest, pk: int) -> HttpResponse:
     form = MeetingForm(request.POST or None, campaign=campaign, initial={"date": timezone.localdate()})
     status, error = 200, None
     if request.method == "POST":
+        _require(permissions.can_manage_tasks(request.user, campaign), MANAGE_TASKS)
         data = form.service_data()
         outcome = call_service(
             services.meeting_create,
@@ -610,6 +629,7 @@ def meeting_detail(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     meeting.campaign = campaign_selectors.campaign_get(user=request.user, pk=meeting.campaign_id)
     if request.method != "POST":
         return render(request, "execution/meeting.html", _meeting_context(request, meeting))
+    _require(permissions.can_manage_tasks(request.user, meeting.campaign), MANAGE_TASKS)
     form = ActionItemForm(request.POST, campaign=meeting.campaign)
     data = form.service_data()
     outcome = call_service(
@@ -648,6 +668,10 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
     form = LogEntryForm(request.POST or None, campaign=campaign)
     status, error = 200, None
     if request.method == "POST":
+        _require(
+            permissions.can_write_log(request.user, campaign),
+            _("Only the campaign team may write in the execution log."),
+        )
         data = {
             key: value
             for key, value in form.service_data().items()

@@ -19,10 +19,10 @@ from campaignflow.accounts.models import Organization
 from campaignflow.campaigns import selectors as campaign_selectors
 from campaignflow.campaigns.choices import BudgetCategory
 from campaignflow.campaigns.schemas import MAX_ID
-from campaignflow.core.errors import NotFound, field_error
+from campaignflow.core.errors import Forbidden, NotFound, field_error
 from campaignflow.metrics import uploads
 
-from . import attachments, selectors, services
+from . import attachments, permissions, selectors, services
 from .models import Expense
 from .schemas import (
     BudgetOut,
@@ -185,6 +185,9 @@ def create_expense(request, campaign_id: int):
     CAMPAIGNFLOW_MAX_ATTACHMENT_BYTES (10 MB by default); anything else is a 422 naming the field.
     """
     campaign = _campaign(request, campaign_id)
+    # Refuse before reading the body: someone who may not record expenses learns nothing from its errors.
+    if not permissions.can_record_expenses(request.user, campaign):
+        raise Forbidden(_("Only finance and the campaign's owner and project managers may record expenses."))
     data = _validated(ExpenseIn, _body(request))
     upload = _upload(request)
     return services.expense_create(campaign=campaign, actor=request.user, data=data, attachment=upload)

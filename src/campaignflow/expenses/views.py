@@ -21,7 +21,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from campaignflow.campaigns import selectors as campaign_selectors
 from campaignflow.campaigns.models import Campaign
-from campaignflow.core.errors import NotFound
+from campaignflow.core.errors import Forbidden, NotFound
 from campaignflow.metrics import uploads
 from campaignflow.metrics.views import plotly_url
 from campaignflow.web.context_processors import current_organization
@@ -215,6 +215,9 @@ def expense_add(request: HttpRequest, pk: int) -> HttpResponse:
     if upload.refused is not None:
         return upload.refused
     campaign = _campaign(request, pk)
+    # Refuse before reading the form: who may not act learns nothing from its errors.
+    if not permissions.can_record_expenses(request.user, campaign):
+        raise Forbidden(_("Only finance and the campaign's owner and project managers may record expenses."))
     if upload.announced_too_large:
         form = ExpenseForm(campaign=campaign, prefix="new")
         return _add_failed(request, campaign, form, _too_large_error())
@@ -292,6 +295,9 @@ def expense_row(request: HttpRequest, expense_pk: int) -> HttpResponse:
         if request.GET.get("edit") and permissions.can_record_expenses(request.user, campaign):
             return _row(request, expense, form=_edit_form(expense))
         return _row(request, expense)
+    # Refuse before reading the form: who may not act learns nothing from its errors.
+    if not permissions.can_record_expenses(request.user, campaign):
+        raise Forbidden(_("Only finance and the campaign's owner and project managers may record expenses."))
     if upload.too_large:
         form = _edit_form(expense) if upload.announced_too_large else _edit_form(expense, request.POST)
         outcome_error = _too_large_error()

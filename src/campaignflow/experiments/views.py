@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaignflow.campaigns import selectors as campaign_selectors
+from campaignflow.core.errors import Forbidden
 from campaignflow.metrics.views import plotly_url
 from campaignflow.web.errors import call_service, web_view
 
@@ -32,6 +33,11 @@ def experiment_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
     status, error = 200, None
     if request.method == "POST":
+        # Refuse before reading the form: who may not act learns nothing from its errors.
+        if not can_write:
+            raise Forbidden(
+                _("Only the campaign's owner, project managers and data analysts may change its A/B tests.")
+            )
         outcome = call_service(
             services.experiment_create,
             form=form,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaignflow.campaigns import selectors as campaign_selectors
 from campaignflow.campaigns.models import Campaign
+from campaignflow.core.errors import Forbidden
 from campaignflow.web.errors import call_service, web_view
 
 from . import permissions, qr, selectors, services, tracking, utm
@@ -97,6 +98,11 @@ def campaign_links(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     if request.method != "POST":
         return render(request, "links/campaign_links.html", _context(request, campaign))
+    # Refuse before reading the form: who may not act learns nothing from its errors.
+    if not permissions.can_manage_links(request.user, campaign):
+        raise Forbidden(
+            _("Only the campaign's owner, its project managers and data analysts may manage its links.")
+        )
     form = LinkForm(request.POST)
     outcome = call_service(
         services.link_create, form=form, campaign=campaign, actor=request.user, data=form.service_data()

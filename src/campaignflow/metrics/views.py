@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from campaignflow.campaigns import selectors as campaign_selectors
 from campaignflow.campaigns.models import BudgetLine, Campaign
+from campaignflow.core.errors import Forbidden
 from campaignflow.web.context_processors import current_organization
 from campaignflow.web.errors import call_service, web_view
 
@@ -240,6 +241,11 @@ def import_file(request: HttpRequest, pk: int) -> HttpResponse:
     refused = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
     if refused is not None:
         return refused
+    # Refuse before reading the form: who may not act learns nothing from its errors.
+    if not permissions.can_write_metrics(request.user, campaign):
+        raise Forbidden(
+            _("Only data analysts, the campaign's owner and project managers may record its daily data.")
+        )
     form = ImportForm(request.POST, request.FILES)
     if handler is not None and handler.exceeded:
         return _import_response(

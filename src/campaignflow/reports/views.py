@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from campaignflow.campaigns import selectors as campaign_selectors
 from campaignflow.campaigns.models import Campaign
+from campaignflow.core.errors import Forbidden
 from campaignflow.web.errors import call_service, web_view
 
 from . import interim, permissions, registry, selectors, services
@@ -145,6 +146,11 @@ def report_download(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @web_view
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
+    # Refuse before reading the form: who may not act learns nothing from its errors.
+    if not permissions.can_write_reports(request.user, campaign):
+        raise Forbidden(
+            _("Only the campaign's owner, project managers and data analysts may write interim reviews.")
+        )
     form = ReviewCreateForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {}
     outcome = call_service(
