@@ -6,51 +6,13 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
-    """A fresh `campaignflow` process: SQLite in data_dir, no test-only or inherited deploy settings."""
-    dropped = ("DATABASE_URL", "REDIS_URL", "CAMPAIGNFLOW_LOG_FORMAT", "CAMPAIGNFLOW_WEB_WORKERS")
-    env = {key: value for key, value in os.environ.items() if key not in dropped}
-    return env | {"CAMPAIGNFLOW_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"} | extra
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str, **headers: str) -> tuple[int, dict, bytes]:
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
-def wait_until_up(url: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited: {server.communicate()[0]}")
-        try:
-            get(url)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"no answer from {url} within {seconds} s")
+from .helpers import ROOT, cli_env, free_port, get, wait_until_up
 
 
 def probe(role: str, port: int, data_dir: Path) -> int:

@@ -120,6 +120,16 @@ TEMPLATES = [
 ]
 
 # --- database -------------------------------------------------------------------------------
+# How every SQLite connection is opened, the default file or a sqlite:/// DATABASE_URL alike.
+SQLITE_OPTIONS = {
+    # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy timeout
+    # instead of one failing with "database is locked" when it upgrades a read lock.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 30,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=30000;"
+    ),
+}
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {
@@ -127,23 +137,14 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("CAMPAIGNFLOW_DB_CONN_MAX_AGE", 60)
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS | DATABASES["default"].get("OPTIONS", {})
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "campaignflow.sqlite3",
-            "OPTIONS": {
-                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy timeout
-                # instead of one failing with "database is locked" when it upgrades a read lock.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 30,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA foreign_keys=ON;"
-                    "PRAGMA busy_timeout=30000;"
-                ),
-            },
+            "OPTIONS": SQLITE_OPTIONS,
             # A file, not shared-cache memory, so tests with threads see real SQLite locking.
             "TEST": {"NAME": str(DATA_DIR / "test-campaignflow.sqlite3")},
         }
@@ -229,7 +230,8 @@ else:
 # --- background jobs (Huey) -------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 HUEY = {
-    "name": "campaignflow",
+    # The queue's name (its Redis keys); workers and web processes of one installation share it.
+    "name": env_str("CAMPAIGNFLOW_HUEY_NAME", "campaignflow") or "campaignflow",
     "immediate": TESTING or env_bool("CAMPAIGNFLOW_HUEY_IMMEDIATE", False),
     "consumer": {"workers": env_int("CAMPAIGNFLOW_WORKERS", 2), "worker_type": "thread"},
 }
