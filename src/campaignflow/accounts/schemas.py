@@ -2,8 +2,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from campaignflow.campaigns.schemas import InputSchema
 
-class TokenIn(Schema):
+
+class TokenIn(InputSchema):
     username: str = Field(max_length=150)
     password: str = Field(max_length=4096)
     name: str = Field("api", max_length=100)
@@ -23,7 +25,7 @@ class TokenInfoOut(Schema):
     revoked_at: datetime | None
 
 
-class DepartmentIn(Schema):
+class DepartmentIn(InputSchema):
     name: str = Field(max_length=100)
     code: str = Field("", max_length=30)
 
@@ -34,7 +36,7 @@ class DepartmentOut(Schema):
     code: str
 
 
-class UserIn(Schema):
+class UserIn(InputSchema):
     username: str = Field(max_length=150)
     password: str = Field(max_length=4096)
     department: int | None = None

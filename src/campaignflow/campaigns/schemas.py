@@ -9,12 +9,14 @@ before it reaches the service.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import typing
 from decimal import Decimal
 from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from campaignflow.core.money import CENT
 
@@ -61,27 +63,63 @@ def decimal_str(value: Decimal | str | None) -> str | None:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _takes(annotation, types: tuple[type, ...]) -> bool:
+    """Whether a field's annotation is one of `types`, or a union (Optional) with one of them."""
+    return annotation in types or any(arg in types for arg in typing.get_args(annotation))
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float | Decimal):
+        return True
+    return isinstance(value, str) and bool(re.fullmatch(r"\s*[-+]?\d+(\.\d*)?\s*", value))
+
+
 class InputSchema(Schema):
     """Base of every request body: refuses NUL characters (PostgreSQL cannot store them) and
     dates outside MIN_DATE..MAX_DATE."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_numbers_for_dates_or_flags(cls, value, info):
+        """Pydantic would read a number as a Unix timestamp for a date, and 0 or 1 as a flag."""
+        field = cls.model_fields.get(info.field_name)
+        if field is None or not _is_number(value):
+            return value
+        if _takes(field.annotation, (dt.date, dt.datetime)):
+            raise ValueError(_("Enter dates as text (YYYY-MM-DD), not as a number."))
+        if _takes(field.annotation, (bool,)) and not isinstance(value, str):
+            raise ValueError(_("Enter true or false, not a number."))
+        return value
 
     @field_validator("*", mode="after")
     @classmethod
     def _plausible(cls, value):
         if isinstance(value, str) and "\x00" in value:
             raise ValueError(_("Null characters are not allowed."))
-        if isinstance(value, dt.date) and not MIN_DATE <= value <= MAX_DATE:
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if isinstance(day, dt.date) and not MIN_DATE <= day <= MAX_DATE:
             raise ValueError(
                 _("Enter a date between %(min)s and %(max)s.")
                 % {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
             )
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, values):
+        """A JSON array, string or number is not an object with fields (Ninja would read it as `{}`)."""
+        raw = getattr(values, "_obj", values)  # Ninja wraps the input in a DjangoGetter
+        if raw is None or isinstance(raw, list | tuple | str | bytes | int | float):
+            raise ValueError(_("Send a JSON object with the fields."))
+        return values
+
 
 # --- campaigns ------------------------------------------------------------------------------------
 
 
-class CampaignFilters(Schema):
+class CampaignFilters(InputSchema):
     """Query parameters of GET /campaigns; `status` takes a comma-separated list."""
 
     status: str | None = Field(None, max_length=200)

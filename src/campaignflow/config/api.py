@@ -27,7 +27,64 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class ErrorOut(Schema):
+    detail: str
+    code: str = "error"
+    errors: list[dict] = []
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The request body is not valid JSON or not valid UTF-8.",
+    401: "No credentials, or the token is unknown, revoked or belongs to an inactive user.",
+    403: "Signed in, but not allowed to do this.",
+    404: "No such object (named in the path, the query or the body), or one the caller may not see.",
+    409: "Not allowed in the object's current state.",
+    413: "The request body or its file is larger than the limit.",
+    422: "Some input is invalid; `errors` names each field.",
+}
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
+
+def error_statuses(method: str, operation: dict) -> set[int]:
+    """The error statuses an operation can answer with through the shared handlers below.
+
+    Every route answers errors in one shape (ErrorOut) from the handlers of this module, so the
+    OpenAPI document states them per operation from what the operation takes: credentials (401,
+    403), input (404 for an id naming nothing, 422), a body (400 unreadable, 413 too large) and a
+    state change (409).
+    """
+    statuses: set[int] = set()
+    if operation.get("security"):
+        statuses |= {401, 403}
+        if method in WRITE_METHODS:
+            statuses.add(409)
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses |= {404, 422}  # an id in the path, the query or the body may name nothing visible
+    if operation.get("requestBody", {}).get("content"):
+        statuses |= {400, 413}  # 413: web.errors.bad_request, or an upload's own limit
+    return statuses
+
+
+class CampaignFlowAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Ninja's document, plus the error responses every operation can give (ErrorOut)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema.get("paths", {}).values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in sorted(error_statuses(method, operation)):
+                    responses.setdefault(
+                        status, {"description": ERROR_DESCRIPTIONS[status], "content": error}
+                    )
+        return schema
+
+
+api = CampaignFlowAPI(
     title="CampaignFlow API",
     version="1",
     description="Marketing campaigns from plan to archive. Amounts are decimal strings, rates are fractions.",
@@ -36,12 +93,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-
-
-class ErrorOut(Schema):
-    detail: str
-    code: str = "error"
-    errors: list[dict] = []
 
 
 def error_response(request, status: int, detail: str, code: str, errors: list | None = None):

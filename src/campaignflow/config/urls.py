@@ -15,6 +15,8 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": _("Not found."), "code": "not_found", "errors": []}, status=404)
 
 
+handler400 = "campaignflow.web.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

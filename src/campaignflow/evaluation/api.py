@@ -12,6 +12,7 @@ from ninja import Router
 
 from campaignflow.campaigns import selectors as campaign_selectors
 from campaignflow.campaigns.schemas import MAX_ID
+from campaignflow.config.api import ErrorOut
 from campaignflow.core.errors import NotFound
 
 from . import archive, selectors, services
@@ -67,7 +68,7 @@ def evaluation_action(request, campaign_id: int, action: str, payload: ActionIn 
     return evaluation_data(selectors.evaluation_for(campaign=campaign))
 
 
-@router.get(f"{CAMPAIGN}/archive.zip", tags=["archive"])
+@router.get(f"{CAMPAIGN}/archive.zip", response={200: None, 409: ErrorOut}, tags=["archive"])
 def archive_download(request, campaign_id: int):
     """The archived campaign as one zip: snapshot.json and the reports as PDF and XLSX."""
     campaign = _campaign(request, campaign_id)

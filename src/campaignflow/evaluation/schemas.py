@@ -8,10 +8,12 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from campaignflow.campaigns.schemas import InputSchema
+
 from . import selectors
 
 
-class EvaluationIn(Schema):
+class EvaluationIn(InputSchema):
     summary: str | None = Field(None, max_length=5000)
     what_worked: str | None = Field(None, max_length=5000)
     what_did_not: str | None = Field(None, max_length=5000)
@@ -22,12 +24,12 @@ class EvaluationIn(Schema):
     meeting_notes: str | None = Field(None, max_length=5000)
 
 
-class DimensionPatch(Schema):
+class DimensionPatch(InputSchema):
     analysis: str | None = Field(None, max_length=5000)
     actual: Decimal | None = None
 
 
-class ActionIn(Schema):
+class ActionIn(InputSchema):
     comment: str = Field("", max_length=2000)
 
 

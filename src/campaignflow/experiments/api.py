@@ -11,7 +11,14 @@ from campaignflow.campaigns.schemas import MAX_ID
 from campaignflow.core.errors import NotFound
 
 from . import selectors, services
-from .schemas import ActionIn, ExperimentIn, ExperimentOut, ExperimentPatch, ObservationsIn, ResultsOut
+from .schemas import (
+    ExperimentActionIn,
+    ExperimentIn,
+    ExperimentOut,
+    ExperimentPatch,
+    ObservationsIn,
+    ResultsOut,
+)
 
 router = Router(tags=["experiments"])
 
@@ -85,11 +92,11 @@ def _transition_route(action: str) -> None:
         operation_id=f"experiment_{action}",
         summary=f"A/B test action: {action}",
     )
-    def transition(request, experiment_id: int, payload: ActionIn = None):
+    def transition(request, experiment_id: int, payload: ExperimentActionIn = None):
         """`start`, `stop` or `decide` ({winner: variant id, or null to keep the control; comment}).
         409 from the wrong state, 403 when the user may not."""
         experiment = _experiment(request, experiment_id)
-        payload = payload or ActionIn()
+        payload = payload or ExperimentActionIn()
         return services.experiment_transition(
             experiment=experiment,
             actor=request.user,

@@ -51,7 +51,7 @@ class ExperimentPatch(InputSchema):
     variants: list[VariantIn] | None = Field(None, max_length=50)
 
 
-class ActionIn(InputSchema):
+class ExperimentActionIn(InputSchema):
     comment: str = Field("", max_length=5000)
     winner: int | None = Field(None, ge=1, le=2**63 - 1)
 

@@ -19,10 +19,10 @@ from .schemas import (
     BenchmarkOut,
     EntryOut,
     EntrySummaryOut,
+    KnowledgeTemplateOut,
     LabelsPatch,
     SimilarOut,
     TemplateIn,
-    TemplateOut,
     benchmark_data,
     entry_full,
     entry_summary,
@@ -55,7 +55,7 @@ def benchmarks(request, channel: str = Query("", max_length=100)):
     return [benchmark_data(b) for b in selectors.channel_benchmarks(user=request.user, channel=channel)]
 
 
-@router.get("/knowledge/templates", response=list[TemplateOut])
+@router.get("/knowledge/templates", response=list[KnowledgeTemplateOut])
 def templates(request):
     """Organization templates saved from archived campaigns (keys start with "kb-")."""
     return [template_data(t) for t in KnowledgeTemplate.objects.order_by("name")]
@@ -76,7 +76,7 @@ def patch_entry(request, entry_id: int, payload: LabelsPatch):
     return entry_full(selectors.entry_get(user=request.user, pk=entry_id))
 
 
-@router.post("/knowledge/{int:entry_id}/template", response={201: TemplateOut})
+@router.post("/knowledge/{int:entry_id}/template", response={201: KnowledgeTemplateOut})
 def save_template(request, entry_id: int, payload: TemplateIn):
     """Save the archived campaign's plan as an organization template."""
     entry = selectors.entry_get(user=request.user, pk=entry_id)

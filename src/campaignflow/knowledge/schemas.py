@@ -56,7 +56,7 @@ class TemplateIn(InputSchema):
     name: str = Field("", max_length=300)
 
 
-class TemplateOut(Schema):
+class KnowledgeTemplateOut(Schema):
     key: str
     name: str
     entry: int | None

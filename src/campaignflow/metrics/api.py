@@ -18,6 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 from campaignflow.accounts.models import Organization
 from campaignflow.campaigns import selectors as campaign_selectors
 from campaignflow.campaigns.schemas import MAX_ID
+from campaignflow.config.api import ErrorOut
 from campaignflow.core.errors import NotFound, field_error
 
 from . import permissions, selectors, services, uploads
@@ -122,7 +123,7 @@ def list_daily_metrics(
 
 @router.post(
     f"{CAMPAIGN}/metrics",
-    response={200: ImportResultOut, 422: ImportErrorOut},
+    response={200: ImportResultOut, 422: ImportErrorOut | ErrorOut},
     tags=["daily metrics"],
 )
 def upsert_daily_metrics(request, campaign_id: int, payload: list[DailyMetricIn]):
@@ -167,7 +168,7 @@ IMPORT_BODY = {
 
 @router.post(
     f"{CAMPAIGN}/metrics/import",
-    response={200: ImportResultOut, 413: ImportErrorOut, 422: ImportErrorOut},
+    response={200: ImportResultOut, 413: ImportErrorOut, 422: ImportErrorOut | ErrorOut},
     tags=["daily metrics"],
     openapi_extra=IMPORT_BODY,
 )

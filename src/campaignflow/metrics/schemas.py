@@ -27,7 +27,7 @@ def _no_nul(value):
     return value
 
 
-class ChannelIn(Schema):
+class ChannelIn(InputSchema):
     name: str = Field(max_length=100)
     kind: ChannelKind = ChannelKind.OTHER
     online: bool = True

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
+from campaignflow.campaigns.schemas import InputSchema
+
 from .choices import WebhookKind
 from .services import mask_secret, mask_url
 
@@ -87,7 +89,7 @@ Secret = Annotated[str, Field(max_length=200)]
 EventKey = Annotated[str, Field(max_length=60)]
 
 
-class WebhookIn(Schema):
+class WebhookIn(InputSchema):
     kind: WebhookKind
     name: Name
     url: Url
@@ -97,7 +99,7 @@ class WebhookIn(Schema):
     active: bool = True
 
 
-class WebhookPatch(Schema):
+class WebhookPatch(InputSchema):
     """Only the fields sent change; `secret` "" removes the secret, leaving it out keeps it."""
 
     kind: WebhookKind | None = None
@@ -118,5 +120,5 @@ class PreferencesOut(Schema):
     email_off: list[str]
 
 
-class PreferencesIn(Schema):
+class PreferencesIn(InputSchema):
     email_off: list[EventKey] = Field(max_length=50)

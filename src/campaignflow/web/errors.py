@@ -15,10 +15,13 @@ from functools import wraps
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from campaignflow.core.errors import ApplicationError, FieldError, NotFound
 
@@ -104,3 +107,26 @@ def web_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
             return render_error(request, exc)
 
     return login_required(wrapper)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler400: a request over Django's size limits is a 413 saying which limit; the rest as Django's.
+
+    Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (files excluded) or with more than
+    DATA_UPLOAD_MAX_NUMBER_FIELDS fields / DATA_UPLOAD_MAX_NUMBER_FILES files while the view reads it;
+    without this the answer is a bare "Bad Request" page, also on the API.
+    """
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        message = _("The request is too large: at most %(size)s of data may be sent at once.") % {
+            "size": f"{limit / (1024 * 1024):.1f} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+        }
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        message = _("The request has too many fields or files; send fewer at once.")
+    else:
+        return defaults.bad_request(request, exception)
+    error = ApplicationError(message, code="request_too_large", status=413)
+    if request.path.startswith("/api/"):
+        return JsonResponse(error.as_dict(), status=413)
+    template = "web/partials/error.html" if getattr(request, "htmx", False) else "web/error.html"
+    return render(request, template, {"error": error_display(error)}, status=413)

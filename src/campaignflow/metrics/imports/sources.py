@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -25,6 +26,18 @@ ENCODINGS = ("utf-8", "gb18030")
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
 XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 DELIMITERS = (",", "\t", ";", "|")
+# Bounds that keep a hostile file from costing unbounded memory or time before the rows are checked.
+# A real channel export has a few dozen columns and lines of a few hundred characters; issue 4 sizes
+# imports at up to 1,000,000 rows (after up to HEADER_LINES title and header lines).
+MAX_COLUMNS = 500
+MAX_LINE_CHARS = 100_000
+MAX_ROWS = 1_000_000
+HEADER_LINES = 10
+# An XLSX is a ZIP: its parts may unpack to at most this much, and not at a ratio no spreadsheet
+# reaches (deflate gives a real sheet 5-30x; a zip bomb is hundreds to a thousand times).
+MAX_UNPACKED_BYTES = 2_000_000_000
+MAX_RATIO = 200
+RATIO_CHECKED_FROM = 10_000_000  # small parts may compress as well as they like
 
 
 class FormulaValue(str):
@@ -121,11 +134,41 @@ def _text(stream: BinaryIO, encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
 
 
+def _lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """The text's lines, refusing one longer than MAX_LINE_CHARS before it is held in memory."""
+    number = 0
+    while line := text.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            raise SourceError(
+                _("Line %(line)d is longer than %(max)s characters; this is not a channel export.")
+                % {"line": number, "max": f"{MAX_LINE_CHARS:,}"},
+                row=number,
+            )
+        yield line
+
+
+def _too_many_rows(line: int) -> SourceError:
+    return SourceError(
+        _("The file has more than %(max)s rows; split it into files of at most that many.")
+        % {"max": f"{MAX_ROWS:,}"},
+        row=line,
+    )
+
+
+def _too_many_columns(line: int, count: int) -> SourceError:
+    return SourceError(
+        _("Line %(line)d has %(count)s columns; an import may have at most %(max)d.")
+        % {"line": line, "count": f"{count:,}", "max": MAX_COLUMNS},
+        row=line,
+    )
+
+
 def _delimiter(stream: BinaryIO, encoding: str) -> str:
     """The separator of the first non-empty line: comma, tab (Excel's “Unicode text”), ';' or '|'."""
     text = _text(stream, encoding)
     try:
-        for line in text:
+        for line in _lines(text):
             if line.strip():
                 return max(DELIMITERS, key=line.count) if any(d in line for d in DELIMITERS) else ","
         return ","
@@ -137,12 +180,16 @@ def _delimiter(stream: BinaryIO, encoding: str) -> str:
 def _csv_rows(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list]]:
     delimiter = _delimiter(stream, encoding)
     text = _text(stream, encoding)
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(_lines(text), delimiter=delimiter)
     previous = 0
     try:
         for cells in reader:
             line = previous + 1  # a quoted value may span lines: report where the record starts
             previous = reader.line_num
+            if len(cells) > MAX_COLUMNS:
+                raise _too_many_columns(line, len(cells))
+            if line > MAX_ROWS + HEADER_LINES:
+                raise _too_many_rows(line)
             if cells:
                 yield line, cells
     except csv.Error as exc:
@@ -160,6 +207,7 @@ def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list]]:
     """The first sheet's rows; formulas come out as FormulaValue, never evaluated."""
     from openpyxl import load_workbook
 
+    _check_unpacked_size(stream)
     try:
         # read_only streams the sheet; data_only=False keeps formulas as their text so they can
         # be refused (a cached result may be stale, and we never evaluate one).
@@ -168,7 +216,12 @@ def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list]]:
     except Exception:  # zipfile, XML and openpyxl errors alike: the workbook is unusable
         raise SourceError(_("The file is not a valid XLSX workbook."))
     try:
+        _check_declared_size(sheet)
         for line, cells in enumerate(sheet.iter_rows(), start=1):
+            if line > MAX_ROWS + HEADER_LINES:
+                raise _too_many_rows(line)
+            if len(cells) > MAX_COLUMNS:
+                raise _too_many_columns(line, len(cells))
             values = [_xlsx_value(cell) for cell in cells]
             if any(value not in (None, "") for value in values):
                 yield line, values
@@ -178,6 +231,57 @@ def _xlsx_rows(stream: BinaryIO) -> Iterator[tuple[int, list]]:
         raise SourceError(_("The file is not a valid XLSX workbook."))
     finally:
         workbook.close()
+
+
+def _check_unpacked_size(stream: BinaryIO) -> None:
+    """Refuse a zip bomb from the archive's directory, before anything is unpacked.
+
+    zipfile never unpacks a part beyond the size its directory entry states, so the stated sizes
+    bound what reading the workbook can cost.
+    """
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook says the file is not a valid workbook
+    finally:
+        stream.seek(0)
+    unpacked = sum(part.file_size for part in parts)
+    bomb = any(
+        part.file_size >= RATIO_CHECKED_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if unpacked > MAX_UNPACKED_BYTES or bomb:
+        raise SourceError(
+            _(
+                "The workbook unpacks to %(unpacked)s MB from a %(packed)s MB file; "
+                "that is not a spreadsheet export (a zip bomb?). Save the sheet as CSV."
+            )
+            % {
+                "unpacked": f"{unpacked / 1_000_000:,.0f}",
+                "packed": f"{sum(part.compress_size for part in parts) / 1_000_000:,.2f}",
+            }
+        )
+
+
+def _check_declared_size(sheet) -> None:
+    """Refuse a sheet whose dimension already says it is too large, before its rows are read.
+
+    openpyxl pads every row to the declared width and fills declared gaps with empty rows, so a
+    dimension of A1:XFD1048576 would otherwise cost 16,384 cells for each of a million rows.
+    """
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS + HEADER_LINES:
+        raise SourceError(
+            _("The sheet declares %(rows)s rows; an import may have at most %(max)s.")
+            % {"rows": f"{rows:,}", "max": f"{MAX_ROWS:,}"}
+        )
+    if columns > MAX_COLUMNS:
+        raise SourceError(
+            _("The sheet declares %(columns)s columns; an import may have at most %(max)d.")
+            % {"columns": f"{columns:,}", "max": MAX_COLUMNS}
+        )
 
 
 def _xlsx_value(cell):
