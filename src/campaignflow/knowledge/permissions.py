@@ -8,6 +8,9 @@ median. An entry one may not see is missing (404).
 
 Tags, keywords and "save as template" belong to the people who know the campaign: its owner,
 planners and project managers, the head of its department, data analysts, management and admins.
+Saving a template is publishing: the plan's shape (goals with targets, budget split and total,
+milestones, risks, theme and format — no results) is offered to everyone who starts a campaign,
+as the built-in templates are. The page says so next to the button.
 """
 
 from __future__ import annotations
