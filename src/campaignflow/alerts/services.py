@@ -412,20 +412,28 @@ def _open(rule: AlertRule, campaign: Campaign, definition, day, observed, expect
         day=day,
         observed=observed,
         expected=expected,
-        opened_at=now,
-        due_at=now + dt.timedelta(hours=RESPONSE_HOURS),
-        last_evaluated_at=now,
     )
+    if _insert(alert, now, f"alert for rule {rule.pk}") is None:
+        return None
+    _notify_opened(alert, definition)
+    return alert
+
+
+def _insert(alert: Alert, now, what: str) -> Alert | None:
+    """Save a new alert, due in 24 hours, and audit it; None when its scope already has an active one.
+
+    Another evaluation of the same campaign that did not take the campaign lock (none should)
+    would trip the unique index; the savepoint keeps the caller's transaction usable.
+    """
+    alert.opened_at, alert.last_evaluated_at = now, now
+    alert.due_at = now + dt.timedelta(hours=RESPONSE_HOURS)
     try:
-        # Another evaluation of the same campaign that did not take the campaign lock (none
-        # should) would trip the unique index; the savepoint keeps our transaction usable.
         with transaction.atomic():
             alert.save()
     except IntegrityError:
-        logger.warning("alert for rule %s on campaign %s already open", rule.pk, campaign.pk)
+        logger.warning("%s on campaign %s already open", what, alert.campaign_id)
         return None
-    audit_record(actor=None, verb="alert.opened", obj=alert, campaign=campaign, after=snapshot(alert))
-    _notify_opened(alert, definition)
+    audit_record(actor=None, verb="alert.opened", obj=alert, campaign=alert.campaign, after=snapshot(alert))
     return alert
 
 
@@ -490,17 +498,9 @@ def _open_budget(campaign: Campaign, row, day, now) -> Alert | None:
         day=day,
         observed=row.actual,
         expected=row.budget,
-        opened_at=now,
-        due_at=now + dt.timedelta(hours=RESPONSE_HOURS),
-        last_evaluated_at=now,
     )
-    try:
-        with transaction.atomic():
-            alert.save()
-    except IntegrityError:
-        logger.warning("budget alert %s on campaign %s already open", row.category, campaign.pk)
+    if _insert(alert, now, f"budget alert {row.category}") is None:
         return None
-    audit_record(actor=None, verb="alert.opened", obj=alert, campaign=campaign, after=snapshot(alert))
     notify(
         event="budget.overspent",
         recipients=[*permissions.responders(campaign), *permissions.finance_people()],

@@ -274,6 +274,9 @@ class SignOffFlow(ApprovalFlow):
     draft_status: str
     approved_status: str
     requested_title = requested_body = approved_title = approved_body = rejected_title = rejected_body = ""
+    # The 409 when nothing is submitted: "Only a submitted … can be decided; this one is %(status)s."
+    not_submitted = ""
+    not_submitted_code = "not_submitted"
 
     def __init__(self, subject, campaign: Campaign, levels: list[str] | None = None):
         self.subject = subject
@@ -290,6 +293,10 @@ class SignOffFlow(ApprovalFlow):
     def may_sign_off(self, actor) -> bool:
         """The app's permission to decide at all (its permissions.py)."""
         raise NotImplementedError
+
+    def not_in_review(self, action: str) -> Conflict:
+        status = self.subject.get_status_display() if self.subject is not None else self.draft_status.label
+        return Conflict(self.not_submitted % {"status": status}, code=self.not_submitted_code)
 
     def decider_levels(self, actor) -> list[int]:
         if not self.may_sign_off(actor):

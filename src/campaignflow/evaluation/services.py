@@ -352,6 +352,8 @@ class EvaluationFlow(approvals.SignOffFlow):
     approved_status = EvaluationStatus.APPROVED
     not_a_decider = gettext_lazy("Only management may approve or reject the evaluation report.")
     reason_required = gettext_lazy("Say why the evaluation report is rejected.")
+    not_submitted = gettext_lazy("Only a submitted evaluation report can be decided; this one is %(status)s.")
+    not_submitted_code = "evaluation_not_submitted"
     requested_title, requested_body = REQUESTED_TITLE, REQUESTED_BODY
     approved_title, approved_body = APPROVED_TITLE, APPROVED_BODY
     rejected_title, rejected_body = REJECTED_TITLE, REJECTED_BODY
@@ -361,16 +363,6 @@ class EvaluationFlow(approvals.SignOffFlow):
 
     def may_sign_off(self, actor) -> bool:
         return permissions.can_decide_evaluation(actor, self.campaign)
-
-    def not_in_review(self, action: str) -> Conflict:
-        status = (
-            self.subject.get_status_display() if self.subject is not None else EvaluationStatus.DRAFT.label
-        )
-        return Conflict(
-            _("Only a submitted evaluation report can be decided; this one is %(status)s.")
-            % {"status": status},
-            code="evaluation_not_submitted",
-        )
 
     def _keep_decision(self, actor, comment: str) -> None:
         report = self.subject

@@ -511,6 +511,8 @@ class SettlementFlow(approvals.SignOffFlow):
     approved_status = SettlementStatus.APPROVED
     not_a_decider = gettext_lazy("Only management may approve or reject the expense settlement.")
     reason_required = gettext_lazy("Say why the settlement is rejected.")
+    not_submitted = gettext_lazy("Only a submitted settlement can be decided; this one is %(status)s.")
+    not_submitted_code = "settlement_not_submitted"
     requested_title, requested_body = REQUESTED_TITLE, REQUESTED_BODY
     approved_title, approved_body = APPROVED_TITLE, APPROVED_BODY
     rejected_title, rejected_body = REJECTED_TITLE, REJECTED_BODY
@@ -520,15 +522,6 @@ class SettlementFlow(approvals.SignOffFlow):
 
     def may_sign_off(self, actor) -> bool:
         return permissions.can_decide_settlement(actor, self.campaign)
-
-    def not_in_review(self, action: str) -> Conflict:
-        status = (
-            self.subject.get_status_display() if self.subject is not None else SettlementStatus.DRAFT.label
-        )
-        return Conflict(
-            _("Only a submitted settlement can be decided; this one is %(status)s.") % {"status": status},
-            code="settlement_not_submitted",
-        )
 
     def approved(self, actor, comment: str) -> None:
         self.subject.approved_at = timezone.now()
