@@ -133,6 +133,8 @@ def _requests(user) -> dict[str, str]:
 def _shape_of(sql: str) -> str:
     """The query without its numbers and parameter lists, so the same query on other rows matches."""
     sql = re.sub(r"'(?:[^']|'')*'", "'…'", sql)
+    # PostgreSQL's server-side cursors and savepoints carry generated names
+    sql = re.sub(r'"(_django_curs_\d+_sync_\d+|s\d+_x\d+)"', '"…"', sql)
     return re.sub(r"\((?:%s|\?|\d+|N)(?:, (?:%s|\?|\d+|N))*\)", "(…)", re.sub(r"\b\d+\b", "N", sql))
 
 
@@ -190,11 +192,14 @@ def test_queries_do_not_grow_with_rows(measured, route, who):
     expected = EXPECTED_STATUS.get(key, 200)
     assert small[1] == expected, f"{key} answered {small[1]}"
     assert large[1] == expected, f"{key} answered {large[1]}"
+    # A query that runs once, and only when the list has rows (Django skips the prefetch of an
+    # empty list), costs the same for one row as for ten thousand: not growth.
+    once = [shape for shape, count in large[2].items() if count == 1 and small[2][shape] == 0]
     grown = "\n".join(
         f"  {small[2][shape]} → {count} × {shape[:300]}"
         for shape, count in large[2].items()
-        if count > small[2][shape]
+        if count > small[2][shape] and shape not in once
     )
-    assert large[0] == small[0], (
+    assert large[0] == small[0] or large[0] - len(once) == small[0], (
         f"{key}: {small[0]} queries with {SMALL} rows, {large[0]} with {LARGE}; repeated more often:\n{grown}"
     )

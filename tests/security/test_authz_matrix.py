@@ -166,6 +166,17 @@ def _schema(ref_or_schema: dict) -> dict:
     return ref_or_schema
 
 
+# Ids a request body names, from the world: a made-up id (1) names a row only where the database
+# happens to number it so (SQLite after a rollback, not PostgreSQL, whose sequences go on).
+BODY_IDS = {
+    "department": lambda world: world.campaigns["live"].department_id,
+    "user": lambda world: world.users["member"].pk,
+    "depends_on": lambda world: world.values["live"]["depends_on"],
+    "channel": lambda world: world.values["live"]["metric_channel"],
+    "budget_line": lambda world: world.values["live"]["budget_line"],
+}
+
+
 def example(schema: dict, world):
     """A minimal value the API's schema accepts: required properties only, the first enum value."""
     schema = _schema(schema)
@@ -182,7 +193,7 @@ def example(schema: dict, world):
     fmt = schema.get("format", "")
     if kind == "object" or "properties" in schema:
         return {
-            name: example(prop, world)
+            name: BODY_IDS[name](world) if name in BODY_IDS else example(prop, world)
             for name, prop in schema.get("properties", {}).items()
             if name in schema.get("required", ())
         }
