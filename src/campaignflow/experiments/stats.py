@@ -22,13 +22,32 @@ that thousands of simulated experiments are evaluated at once.
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
-from scipy import stats as st
+
+
+class _OnFirstUse:
+    """A module imported when first used: SciPy costs ~60 MB and half a second in every process
+    (the import command, the worker) that loads the apps but never computes a test result."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        module = importlib.import_module(self._name)
+        self.__dict__.update(vars(module))
+        return getattr(module, attr)
+
+
+optimize, special, st = (
+    _OnFirstUse("scipy.optimize"),
+    _OnFirstUse("scipy.special"),
+    _OnFirstUse("scipy.stats"),
+)
 
 SEQUENTIAL_TUNING = 5000.0  # gbstats' default: the sample size where the interval is tightest
 BETA_PRIOR = (1.0, 1.0)  # uniform prior on a conversion rate
